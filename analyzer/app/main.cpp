@@ -1,0 +1,2 @@
+#include <cstdio>
+int main() { std::puts("sparkmedic-analyze " SPARKMEDIC_VERSION); return 0; }

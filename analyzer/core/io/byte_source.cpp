@@ -1,0 +1,149 @@
+#include "io/byte_source.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace sm::io {
+namespace {
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+// Owns a POSIX file descriptor.
+class FdSource final : public ByteSource {
+ public:
+  FdSource(int fd, std::string name, bool owns) : fd_(fd), name_(std::move(name)), owns_(owns) {}
+  ~FdSource() override {
+    if (owns_ && fd_ >= 0) ::close(fd_);
+  }
+  Result<size_t> read(std::span<char> out) override {
+    for (;;) {
+      ssize_t n = ::read(fd_, out.data(), out.size());
+      if (n >= 0) {
+        consumed_ += static_cast<uint64_t>(n);
+        return static_cast<size_t>(n);
+      }
+      if (errno == EINTR) continue;
+      return Error::io(name_ + ": read failed: " + errno_text(errno));
+    }
+  }
+  const std::string& name() const override { return name_; }
+  uint64_t raw_bytes_consumed() const override { return consumed_; }
+
+ private:
+  int fd_;
+  std::string name_;
+  bool owns_;
+  uint64_t consumed_ = 0;
+};
+
+class ViewSource final : public ByteSource {
+ public:
+  ViewSource(std::string name, std::string_view data) : name_(std::move(name)), data_(data) {}
+  Result<size_t> read(std::span<char> out) override {
+    size_t n = std::min(out.size(), data_.size() - pos_);
+    std::memcpy(out.data(), data_.data() + pos_, n);
+    pos_ += n;
+    return n;
+  }
+  const std::string& name() const override { return name_; }
+  uint64_t raw_bytes_consumed() const override { return pos_; }
+
+ protected:
+  std::string name_;
+  std::string_view data_;
+  size_t pos_ = 0;
+};
+
+class OwnedSource final : public ByteSource {
+ public:
+  OwnedSource(std::string name, std::string data)
+      : owned_(std::move(data)), view_(std::move(name), owned_) {}
+  Result<size_t> read(std::span<char> out) override { return view_.read(out); }
+  const std::string& name() const override { return view_.name(); }
+  uint64_t raw_bytes_consumed() const override { return view_.raw_bytes_consumed(); }
+
+ private:
+  std::string owned_;
+  ViewSource view_;
+};
+
+}  // namespace
+
+Result<ByteSourcePtr> open_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Error::io(path + ": cannot open: " + errno_text(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Error::bad_input(path + ": not a regular file");
+  }
+  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  return ByteSourcePtr(std::make_unique<FdSource>(fd, path, true));
+}
+
+ByteSourcePtr open_stdin(std::string display_name) {
+  return std::make_unique<FdSource>(STDIN_FILENO, std::move(display_name), false);
+}
+
+ByteSourcePtr memory_source(std::string name, std::string_view data) {
+  return std::make_unique<ViewSource>(std::move(name), data);
+}
+
+ByteSourcePtr owned_memory_source(std::string name, std::string data) {
+  return std::make_unique<OwnedSource>(std::move(name), std::move(data));
+}
+
+PeekableSource::PeekableSource(ByteSourcePtr inner) : inner_(std::move(inner)) {}
+
+Result<std::string_view> PeekableSource::peek(size_t n) {
+  while (head_.size() - head_pos_ < n && !inner_eof_) {
+    size_t have = head_.size();
+    head_.resize(head_pos_ + n);
+    auto r = inner_->read(std::span<char>(head_.data() + have, head_.size() - have));
+    if (!r.ok()) {
+      head_.resize(have);
+      return r.take_error();
+    }
+    head_.resize(have + *r);
+    if (*r == 0) inner_eof_ = true;
+  }
+  size_t avail = std::min(n, head_.size() - head_pos_);
+  return std::string_view(head_.data() + head_pos_, avail);
+}
+
+Result<size_t> PeekableSource::read(std::span<char> out) {
+  if (head_pos_ < head_.size()) {
+    size_t n = std::min(out.size(), head_.size() - head_pos_);
+    std::memcpy(out.data(), head_.data() + head_pos_, n);
+    head_pos_ += n;
+    if (head_pos_ == head_.size()) {
+      head_.clear();
+      head_.shrink_to_fit();
+      head_pos_ = 0;
+    }
+    return n;
+  }
+  if (inner_eof_) return size_t{0};
+  return inner_->read(out);
+}
+
+Result<std::string> read_all(ByteSource& src, uint64_t max_bytes) {
+  std::string out;
+  char buf[64 * 1024];
+  for (;;) {
+    auto r = src.read(std::span<char>(buf, sizeof buf));
+    if (!r.ok()) return r.take_error();
+    if (*r == 0) break;
+    if (out.size() + *r > max_bytes)
+      return Error::limit(src.name() + ": larger than " + std::to_string(max_bytes) + " bytes");
+    out.append(buf, *r);
+  }
+  return out;
+}
+
+}  // namespace sm::io

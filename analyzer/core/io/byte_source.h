@@ -1,0 +1,70 @@
+#pragma once
+// ByteSource: a pull stream of bytes (a file, an archive entry, stdin, a decoder over another
+// source). Everything in the analyzer streams through this so no input is ever read whole.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "util/result.h"
+
+namespace sm::io {
+
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  ByteSource() = default;
+  ByteSource(const ByteSource&) = delete;
+  ByteSource& operator=(const ByteSource&) = delete;
+
+  // Reads up to out.size() bytes into out. Returns the number read; 0 means end of stream.
+  // An error ends the stream: bytes returned before it stay valid (a truncated compressed
+  // file still yields what was decodable, then ErrorKind::truncated).
+  virtual Result<size_t> read(std::span<char> out) = 0;
+
+  // The name used in messages: a file path or "bundle.tar.zst:eventlogs/app-1.zstd".
+  virtual const std::string& name() const = 0;
+
+  // Bytes consumed from the underlying storage so far (compressed bytes for decoders);
+  // used for progress and for decompression-ratio limits.
+  virtual uint64_t raw_bytes_consumed() const = 0;
+};
+
+using ByteSourcePtr = std::unique_ptr<ByteSource>;
+
+// Opens a regular file for streaming reads. Refuses directories and special files.
+Result<ByteSourcePtr> open_file(const std::string& path);
+
+// Standard input, named "-" (or `display_name`).
+ByteSourcePtr open_stdin(std::string display_name = "<stdin>");
+
+// A view over memory the caller keeps alive for the source's lifetime.
+ByteSourcePtr memory_source(std::string name, std::string_view data);
+
+// Owns its bytes.
+ByteSourcePtr owned_memory_source(std::string name, std::string data);
+
+// Wraps a source and lets callers look at the first bytes (magic numbers) before reading.
+class PeekableSource final : public ByteSource {
+ public:
+  explicit PeekableSource(ByteSourcePtr inner);
+  // Returns up to n leading bytes without consuming them (fewer at end of stream).
+  Result<std::string_view> peek(size_t n);
+  Result<size_t> read(std::span<char> out) override;
+  const std::string& name() const override { return inner_->name(); }
+  uint64_t raw_bytes_consumed() const override { return inner_->raw_bytes_consumed(); }
+
+ private:
+  ByteSourcePtr inner_;
+  std::string head_;
+  size_t head_pos_ = 0;
+  bool inner_eof_ = false;
+};
+
+// Reads the whole source into a string, refusing more than max_bytes (for small inputs only:
+// manifests, JSON documents from REST dumps).
+Result<std::string> read_all(ByteSource& src, uint64_t max_bytes);
+
+}  // namespace sm::io

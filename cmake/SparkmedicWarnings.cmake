@@ -1,0 +1,21 @@
+# One place for compiler flags so every target gets the same discipline.
+add_library(sparkmedic_warnings INTERFACE)
+target_compile_options(sparkmedic_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
+  -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wnull-dereference
+  -Wimplicit-fallthrough -Wformat=2)
+if(SPARKMEDIC_WERROR)
+  target_compile_options(sparkmedic_warnings INTERFACE -Werror)
+endif()
+
+if(SPARKMEDIC_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+if(SPARKMEDIC_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "SPARKMEDIC_FUZZ needs clang (libFuzzer)")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
