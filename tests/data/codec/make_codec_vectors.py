@@ -20,10 +20,11 @@ Outputs (tests/data/codec/):
                      event-log writer flushes (zstd: each flush closes a frame; snappy/lzf: each
                      flush ends a chunk; lz4: Spark passes syncFlush=false, so no effect)
   <c>/empty.<c>      a stream opened and closed with nothing written
-  <c>/truncated.<c>  normal.<c> cut in the middle of its second block (the first if there is
-                     only one), like a log still being written
+  <c>/truncated.<c>  flushed.<c> cut halfway between two flush points (after the second one
+                     when the codec's blocks allow), like a log still being written
   <c>/concat.<c>     two complete streams appended to one file (first 12 KiB of plain.json,
                      split at 5000 bytes), as Spark concatenates serialized streams
+  snappy/framed.sz   plain.json in the standard snappy framing format (SnappyFramedOutputStream)
   gzip/plain.json.gz, gzip/concat.json.gz (two gzip members), gzip/truncated.json.gz,
   nested/app-nested.gz (gzip holding the zstd normal stream),
   nested/app-misnamed.zstd (gzip content under a .zstd name),
@@ -78,35 +79,26 @@ class Spark:
 
 
 def write_stream(spark, codec, path, pieces, flush_every=0, append=False):
+    """Writes pieces through Spark's codec; returns the file size after each flush and at close
+    (the codec stream sits directly on an unbuffered FileOutputStream)."""
     out = spark.open(codec, path, append)
+    sizes = []
     for i, piece in enumerate(pieces, 1):
         out.write(bytearray(piece))
         if flush_every and i % flush_every == 0:
             out.flush()
+            sizes.append(os.path.getsize(path))
     out.close()
+    sizes.append(os.path.getsize(path))
+    return sizes
 
 
-def block_bounds(codec, data):
-    """Offsets where blocks/chunks start, parsed just enough to cut inside the second one."""
-    starts, pos = [], 0
-    if codec == "lz4":
-        while pos + 21 <= len(data):
-            starts.append(pos)
-            pos += 21 + int.from_bytes(data[pos + 9:pos + 13], "little")
-    elif codec == "lzf":
-        while pos + 5 <= len(data):
-            starts.append(pos)
-            n = int.from_bytes(data[pos + 3:pos + 5], "big")
-            pos += 5 + n if data[pos + 2] == 0 else 7 + n
-    elif codec == "snappy":
-        pos = 16
-        while pos + 4 <= len(data):
-            starts.append(pos)
-            pos += 4 + int.from_bytes(data[pos:pos + 4], "big")
-    else:  # zstd: one frame; any interior point is inside it
-        starts = [0, len(data) // 3]
-    starts.append(len(data))
-    return starts
+def cut_point(sizes):
+    """A byte offset strictly inside the data written between two flushes: after the second
+    distinct flush point if there is one, so whole blocks/frames precede the cut."""
+    points = sorted(set([0] + sizes))
+    k = 2 if len(points) >= 4 else len(points) - 2
+    return points[k] + (points[k + 1] - points[k]) // 2
 
 
 def main():
@@ -120,21 +112,24 @@ def main():
             d = OUT / c
             d.mkdir(parents=True, exist_ok=True)
             write_stream(spark, c, d / f"normal.{c}", chunks)
-            write_stream(spark, c, d / f"flushed.{c}", lines, flush_every=5)
+            sizes = write_stream(spark, c, d / f"flushed.{c}", lines, flush_every=5)
             write_stream(spark, c, d / f"empty.{c}", [])
             write_stream(spark, c, d / f"concat.{c}", [small[:5000]])
             write_stream(spark, c, d / f"concat.{c}", [small[5000:]], append=True)
-            normal = (d / f"normal.{c}").read_bytes()
-            b = block_bounds(c, normal)
-            k = 1 if len(b) >= 3 else 0  # lzf: 50 KB fits one 64 KiB chunk
-            cut = b[k] + (b[k + 1] - b[k]) // 2
-            (d / f"truncated.{c}").write_bytes(normal[:cut])
+            flushed = (d / f"flushed.{c}").read_bytes()
+            (d / f"truncated.{c}").write_bytes(flushed[:cut_point(sizes)])
 
             seeds = CORPUS / f"codec_{c}"
             seeds.mkdir(parents=True, exist_ok=True)
             write_stream(spark, c, seeds / "small", [plain[:700], plain[700:1500]], flush_every=1)
             shutil.copy(d / f"empty.{c}", seeds / "empty")
             shutil.copy(d / f"concat.{c}", seeds / "concat")
+
+        # The standard snappy framing format, from snappy-java's own writer.
+        fos = spark.jvm.java.io.FileOutputStream(str(OUT / "snappy/framed.sz"))
+        framed = spark.jvm.org.xerial.snappy.SnappyFramedOutputStream(fos)
+        framed.write(bytearray(plain))
+        framed.close()
 
         g = OUT / "gzip"
         g.mkdir(exist_ok=True)
