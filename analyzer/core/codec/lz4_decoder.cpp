@@ -88,6 +88,10 @@ bool Lz4Decoder::next_block(std::string& out) {
     if ((olen == 0) != (clen == 0)) return bad("inconsistent block lengths", at);
     if (method == kMethodRaw && olen != clen) return bad("raw block lengths differ", at);
     if (clen > LZ4_compressBound(olen)) return bad("compressed length too large", at);
+    // An LZ4 sequence turns each input byte into at most ~255 output bytes: a larger claim is
+    // a lie, refused before allocating for it.
+    if (method == kMethodLz4 && int64_t{olen} > int64_t{clen} * 256 + 64)
+      return bad("decompressed length impossible for the compressed length", at);
     if (olen == 0) {
       if (check != 0) return bad("end mark with a non-zero checksum", at);
       open_stream_ = false;  // end of one stream; another may follow

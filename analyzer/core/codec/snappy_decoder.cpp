@@ -118,9 +118,11 @@ bool SnappyDecoder::uncompress(std::string& out, size_t max_len, uint64_t at) {
   size_t len = 0;
   if (snappy_uncompressed_length(compressed_.data(), compressed_.size(), &len) != SNAPPY_OK)
     return stop(corrupt("corrupt snappy block (bad length preamble)", at));
-  if (len > max_len)
+  // A snappy copy element yields at most 64 bytes from 3 input bytes (~21:1): a block that
+  // claims more than that is a lie, refused before allocating for it.
+  if (len > max_len || len > compressed_.size() * 22 + 64)
     return stop(corrupt("snappy block declares " + std::to_string(len) +
-                            " uncompressed bytes, more than the limit of " +
+                            " uncompressed bytes, impossible or over the limit of " +
                             std::to_string(max_len),
                         at));
   out.resize(len);
@@ -139,7 +141,10 @@ bool SnappyDecoder::next_java_chunk(std::string& out) {
     auto got = in_.read_exact(std::span<char>(h.data(), 4));
     if (!got.ok()) return stop(got.take_error());
     if (*got == 0) return false;  // chunks have no end mark: a clean end between chunks
-    if (*got < 4) return stop(cut_short("input ends inside a chunk length", at));
+    if (*got < 4)
+      return stop(cut_short(at == 0 ? "input ends inside the stream header"
+                                    : "input ends inside a chunk length",
+                            at));
     if (std::memcmp(h.data(), kJavaMagic.data(), 4) == 0) {
       // The stream header, at the start or again where a new stream was appended.
       if (!read_or_fail(std::span<char>(h.data() + 4, kJavaHeaderLen - 4), at, "the stream header"))
