@@ -1,5 +1,6 @@
 // Fuzzes the zstd stream decoder: any input must end in clean EOF or an error, never a crash,
 // hang, out-of-bounds read or unbounded allocation, and the ByteSource contract must hold.
+#include <array>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -10,14 +11,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   sm::codec::DecodeLimits limits;
   limits.max_output_bytes = uint64_t{64} << 20;  // keep each run fast; bombs still hit limits
-  limits.ratio_check_after = uint64_t{1} << 20;
-  // Two read patterns: large reads, and small odd-sized ones that split every block.
-  for (size_t chunk : {size_t{65536}, size_t{7}}) {
+  limits.ratio_check_after = uint64_t{256} << 10;
+  // Pass 0 reads 64 KiB at a time; pass 1 cycles through sizes that split every block and
+  // header at different points.
+  constexpr std::array<size_t, 5> kMixed{1, 7, 300, 4099, 65536};
+  static char buf[65536];
+  for (int pass = 0; pass < 2; ++pass) {
     auto dec = sm::codec::make_decoder(sm::codec::Codec::zstd,
                                        sm::io::memory_source("fuzz.zstd", bytes), limits);
-    char buf[65536];
     uint64_t total = 0;
-    for (;;) {
+    for (size_t i = 0;; ++i) {
+      const size_t chunk = pass == 0 ? sizeof buf : kMixed[i % kMixed.size()];
       auto r = dec->read(std::span<char>(buf, chunk));
       if (!r.ok()) {
         if (r.error().message.empty()) std::abort();
@@ -27,13 +31,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (*r > chunk) std::abort();
       if (*r == 0) {
         auto again = dec->read(std::span<char>(buf, chunk));
-        if (!again.ok() || *again != 0) std::abort();  // end stays the end
+        if (!again.ok() || *again != 0) std::abort();  // the end stays the end
         break;
       }
       total += *r;
       if (total > limits.max_output_bytes) std::abort();
     }
-    if (size > 4096) break;  // byte-splitting big inputs only slows the fuzzer down
   }
   return 0;
 }
