@@ -57,9 +57,12 @@ struct ReadReport {
 };
 
 // Called once per regular-file entry. `content` streams the entry's bytes and is valid only
-// during the call (archives are sequential). Returning an error stops the read and the error
-// is returned from read_bundle. Limits on the entry's size are enforced inside `content`
-// (reads fail with ErrorKind::limit).
+// during the call (archives are sequential). Returning an error stops the read; the error
+// comes back as ReadReport::stopped_by (read_bundle itself succeeds, so the entries already
+// delivered and the issues found are not lost). Limits on the entry's size are enforced
+// inside `content` (reads fail with ErrorKind::limit); a visitor that just passes that
+// per-entry limit error on does not stop the read: the entry is reported and the reader
+// moves on, as it does when the visitor swallows the error.
 using EntryVisitor = std::function<Status(const Entry& entry, io::ByteSource& content)>;
 
 // Reads `input` (a path, or "-" for stdin). Only errors that prevent reading anything (not
