@@ -68,7 +68,7 @@ bool is_prefix(const std::string& p, const std::string& of) { return of.compare(
 
 }  // namespace
 
-TEST_CASE("decoders reproduce plain.json from every Spark codec", "[codec]") {
+TEST_CASE("codec: decoders reproduce plain.json from every Spark codec", "[codec]") {
   for (const auto& c : kSpark) {
     for (std::string kind : {"normal", "flushed"}) {
       const std::string rel = c.ext + "/" + kind + "." + c.ext;
@@ -80,7 +80,7 @@ TEST_CASE("decoders reproduce plain.json from every Spark codec", "[codec]") {
   }
 }
 
-TEST_CASE("decoders handle gzip members, framed snappy and concatenated streams", "[codec]") {
+TEST_CASE("codec: decoders handle gzip members, framed snappy and concatenated streams", "[codec]") {
   for (const char* rel : {"gzip/plain.json.gz", "gzip/concat.json.gz"}) {
     INFO(rel);
     auto d = decode(Codec::gzip, rel, slurp(rel));
@@ -100,7 +100,7 @@ TEST_CASE("decoders handle gzip members, framed snappy and concatenated streams"
   }
 }
 
-TEST_CASE("empty streams decode to nothing", "[codec]") {
+TEST_CASE("codec: empty streams decode to nothing", "[codec]") {
   for (const auto& c : kSpark) {
     const std::string rel = c.ext + "/empty." + c.ext;
     INFO(rel);
@@ -115,7 +115,7 @@ TEST_CASE("empty streams decode to nothing", "[codec]") {
   CHECK_FALSE(decode(Codec::gzip, "zero.gz", "").error.has_value());
 }
 
-TEST_CASE("cut-off streams deliver what was decodable, then truncated", "[codec]") {
+TEST_CASE("codec: cut-off streams deliver what was decodable, then truncated", "[codec]") {
   std::vector<std::pair<Codec, std::string>> files = {{Codec::gzip, "gzip/truncated.json.gz"}};
   for (const auto& c : kSpark) files.emplace_back(c.codec, c.ext + "/truncated." + c.ext);
   for (const auto& [codec, rel] : files) {
@@ -138,7 +138,7 @@ TEST_CASE("cut-off streams deliver what was decodable, then truncated", "[codec]
   CHECK(d.data == plain());
 }
 
-TEST_CASE("one-byte reads give the same bytes and the same outcome", "[codec]") {
+TEST_CASE("codec: one-byte reads give the same bytes and the same outcome", "[codec]") {
   std::vector<std::pair<Codec, std::string>> files = {{Codec::gzip, "gzip/concat.json.gz"},
                                                       {Codec::gzip, "gzip/truncated.json.gz"},
                                                       {Codec::snappy, "snappy/framed.sz"}};
@@ -156,7 +156,7 @@ TEST_CASE("one-byte reads give the same bytes and the same outcome", "[codec]") 
   }
 }
 
-TEST_CASE("corrupt streams are bad_input naming the source and offset", "[codec]") {
+TEST_CASE("codec: corrupt streams are bad_input naming the source and offset", "[codec]") {
   struct Damage {
     Codec codec;
     std::string rel;
@@ -208,7 +208,7 @@ TEST_CASE("corrupt streams are bad_input naming the source and offset", "[codec]
   }
 }
 
-TEST_CASE("a damaged second lz4 block names block 2 after delivering block 1", "[codec]") {
+TEST_CASE("codec: a damaged second lz4 block names block 2 after delivering block 1", "[codec]") {
   std::string bytes = slurp("lz4/normal.lz4");
   const size_t second = bytes.find("LZ4Block", 8);
   REQUIRE(second != std::string::npos);
@@ -221,7 +221,7 @@ TEST_CASE("a damaged second lz4 block names block 2 after delivering block 1", "
   CHECK(d.data == plain().substr(0, 32 * 1024));
 }
 
-TEST_CASE("decoders refuse input in another format", "[codec]") {
+TEST_CASE("codec: decoders refuse input in another format", "[codec]") {
   for (Codec c : {Codec::gzip, Codec::zstd, Codec::lz4, Codec::snappy, Codec::lzf}) {
     INFO(sm::codec::codec_name(c));
     auto d = decode(c, "plain.json", plain());
@@ -234,7 +234,7 @@ TEST_CASE("decoders refuse input in another format", "[codec]") {
   CHECK(none.data == plain());
 }
 
-TEST_CASE("decode limits stop bombs", "[codec]") {
+TEST_CASE("codec: decode limits stop bombs", "[codec]") {
   std::vector<std::pair<Codec, std::string>> files = {{Codec::gzip, "gzip/plain.json.gz"},
                                                       {Codec::snappy, "snappy/framed.sz"}};
   for (const auto& c : kSpark) files.emplace_back(c.codec, c.ext + "/normal." + c.ext);
@@ -266,7 +266,7 @@ TEST_CASE("decode limits stop bombs", "[codec]") {
   }
 }
 
-TEST_CASE("decoders report the compressed bytes consumed", "[codec]") {
+TEST_CASE("codec: decoders report the compressed bytes consumed", "[codec]") {
   const std::string bytes = slurp("zstd/normal.zstd");
   auto dec = sm::codec::make_decoder(Codec::zstd, sm::io::owned_memory_source("n.zstd", bytes));
   CHECK(dec->name() == "n.zstd");

@@ -23,7 +23,7 @@ std::string slurp(const std::string& rel) {
 
 }  // namespace
 
-TEST_CASE("codec_name covers every codec", "[codec]") {
+TEST_CASE("codec: codec_name covers every codec", "[codec]") {
   CHECK(sm::codec::codec_name(Codec::none) == "none");
   CHECK(sm::codec::codec_name(Codec::gzip) == "gzip");
   CHECK(sm::codec::codec_name(Codec::zstd) == "zstd");
@@ -32,7 +32,7 @@ TEST_CASE("codec_name covers every codec", "[codec]") {
   CHECK(sm::codec::codec_name(Codec::lzf) == "lzf");
 }
 
-TEST_CASE("codec_from_file_name reads Spark's suffixes", "[codec]") {
+TEST_CASE("codec: codec_from_file_name reads Spark's suffixes", "[codec]") {
   using sm::codec::codec_from_file_name;
   CHECK(codec_from_file_name("app-1.zstd") == Codec::zstd);
   CHECK(codec_from_file_name("events_1_app-1.lz4") == Codec::lz4);
@@ -55,7 +55,7 @@ TEST_CASE("codec_from_file_name reads Spark's suffixes", "[codec]") {
   CHECK(codec_from_file_name("") == Codec::none);
 }
 
-TEST_CASE("codec_from_magic recognises real Spark-written streams", "[codec]") {
+TEST_CASE("codec: codec_from_magic recognises real Spark-written streams", "[codec]") {
   using sm::codec::codec_from_magic;
   CHECK(codec_from_magic(slurp("lz4/normal.lz4")) == Codec::lz4);
   CHECK(codec_from_magic(slurp("lz4/empty.lz4")) == Codec::lz4);
@@ -79,7 +79,7 @@ TEST_CASE("codec_from_magic recognises real Spark-written streams", "[codec]") {
   CHECK(codec_from_magic(std::string_view("\x5a\x2a\x4d\x18", 4)) == Codec::zstd);
 }
 
-TEST_CASE("XXH32 matches lz4-java's values", "[codec][xxhash]") {
+TEST_CASE("codec: XXH32 matches lz4-java's values", "[codec][xxhash]") {
   using sm::codec::detail::xxh32;
   // Published reference values.
   CHECK(xxh32(std::string_view(""), 0) == 0x02CC5D05u);
@@ -111,7 +111,7 @@ TEST_CASE("XXH32 matches lz4-java's values", "[codec][xxhash]") {
   CHECK(checked == 22);
 }
 
-TEST_CASE("LZF block decoder: real chunk and its bounds checks", "[codec][lzf]") {
+TEST_CASE("codec: LZF block decoder: real chunk and its bounds checks", "[codec][lzf]") {
   using sm::codec::detail::lzf_decompress;
   using sm::codec::detail::LzfStatus;
   // normal.lzf is one compressed chunk: "ZV" 01 | clen (u16 BE) | ulen (u16 BE) | data.

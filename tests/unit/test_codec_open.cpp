@@ -54,7 +54,7 @@ Opened open_bytes(const std::string& file_name, std::string bytes) {
 
 }  // namespace
 
-TEST_CASE("open_decoded decodes correctly named Spark logs without warnings", "[codec]") {
+TEST_CASE("codec: open_decoded decodes correctly named Spark logs without warnings", "[codec]") {
   for (auto [codec, ext] : {std::pair{Codec::lz4, "lz4"}, std::pair{Codec::lzf, "lzf"},
                             std::pair{Codec::snappy, "snappy"}, std::pair{Codec::zstd, "zstd"}}) {
     const std::string name = std::string("app-1.") + ext;
@@ -78,7 +78,7 @@ TEST_CASE("open_decoded decodes correctly named Spark logs without warnings", "[
   CHECK(gz.data == plain());
 }
 
-TEST_CASE("open_decoded: the bytes win over a wrong name, with a warning", "[codec]") {
+TEST_CASE("codec: open_decoded: the bytes win over a wrong name, with a warning", "[codec]") {
   auto o = open_bytes("app-misnamed.zstd", slurp("nested/app-misnamed.zstd"));
   CHECK(o.codec == Codec::gzip);
   REQUIRE(o.warnings.size() == 1);
@@ -101,7 +101,7 @@ TEST_CASE("open_decoded: the bytes win over a wrong name, with a warning", "[cod
   CHECK(bare.data == plain());
 }
 
-TEST_CASE("open_decoded: a codec name on plain JSON reads it as plain", "[codec]") {
+TEST_CASE("codec: open_decoded: a codec name on plain JSON reads it as plain", "[codec]") {
   auto o = open_bytes("app-1.lz4", plain());
   CHECK(o.codec == Codec::none);
   REQUIRE(o.warnings.size() == 1);
@@ -115,7 +115,7 @@ TEST_CASE("open_decoded: a codec name on plain JSON reads it as plain", "[codec]
   CHECK(b.data == bom);
 }
 
-TEST_CASE("open_decoded: no codec name and no magic is plain", "[codec]") {
+TEST_CASE("codec: open_decoded: no codec name and no magic is plain", "[codec]") {
   auto o = open_bytes("app-1", plain());
   CHECK(o.codec == Codec::none);
   CHECK(o.warnings.empty());
@@ -131,7 +131,7 @@ TEST_CASE("open_decoded: no codec name and no magic is plain", "[codec]") {
   CHECK_FALSE(empty.error.has_value());
 }
 
-TEST_CASE("open_decoded: a codec name on junk lets the decoder report it", "[codec]") {
+TEST_CASE("codec: open_decoded: a codec name on junk lets the decoder report it", "[codec]") {
   auto o = open_bytes("app-1.lzf", "garbage that is not json");
   CHECK(o.codec == Codec::lzf);
   REQUIRE(o.error.has_value());
@@ -145,7 +145,7 @@ TEST_CASE("open_decoded: a codec name on junk lets the decoder report it", "[cod
   CHECK_FALSE(fresh.error.has_value());
 }
 
-TEST_CASE("open_decoded unwraps one nested layer", "[codec]") {
+TEST_CASE("codec: open_decoded unwraps one nested layer", "[codec]") {
   auto o = open_bytes("app-nested.gz", slurp("nested/app-nested.gz"));
   CHECK(o.codec == Codec::gzip);
   REQUIRE(o.warnings.size() == 1);
@@ -163,7 +163,7 @@ TEST_CASE("open_decoded unwraps one nested layer", "[codec]") {
   CHECK(plain().compare(0, t.data.size(), t.data) == 0);
 }
 
-TEST_CASE("open_decoded on an outer stream broken within its first bytes", "[codec]") {
+TEST_CASE("codec: open_decoded on an outer stream broken within its first bytes", "[codec]") {
   // The peek for a nested layer fails; the error must still reach the reader.
   std::string gz = slurp("gzip/plain.json.gz").substr(0, 12);
   auto o = open_bytes("x.gz", gz);
