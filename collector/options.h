@@ -1,0 +1,52 @@
+#pragma once
+// What sparkmedic-collect was asked to do, after the command line has been parsed and
+// checked (cli.cpp). Everything downstream (plan, staging, writing) reads only this.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bundle/bundle_writer.h"
+#include "bundle/manifest.h"
+
+namespace sm::collect {
+
+// Process exit codes (docs/bundle-format.md, "Collector").
+inline constexpr int kExitOk = 0;            // bundle written, every source collected or skipped
+inline constexpr int kExitSourceFailed = 1;  // bundle written, but some source failed
+inline constexpr int kExitUsage = 2;         // bad command line; nothing done
+inline constexpr int kExitNotWritten = 3;    // the bundle could not be written (or verified)
+
+// Default caps: a bundle must stay attachable to a ticket, and one huge log must not crowd
+// out the rest. 0 on the command line means "no cap".
+inline constexpr uint64_t kDefaultMaxTotalBytes = uint64_t{4} << 30;
+inline constexpr uint64_t kDefaultMaxSourceBytes = uint64_t{2} << 30;
+
+struct ExecutorLogSpec {
+  std::string executor_id;
+  std::string pattern;
+};
+
+struct Options {
+  std::string out;                  // as given
+  std::string output_path;          // resolved: the file (or directory) to create
+  std::string bundle_name;          // sparkmedic-bundle-<target>-<stamp>
+  bundle::ArchiveFormat format = bundle::ArchiveFormat::tar_zst;
+  std::vector<std::string> app_ids;
+  std::optional<std::string> app_name;
+  std::optional<int64_t> since;  // epoch seconds
+  std::optional<int64_t> until;
+  std::vector<std::string> eventlogs;
+  std::vector<std::string> driver_logs;
+  std::vector<ExecutorLogSpec> executor_logs;
+  std::vector<std::string> other_logs;
+  std::optional<uint64_t> max_total_bytes = kDefaultMaxTotalBytes;  // nullopt: no cap
+  std::optional<uint64_t> max_source_bytes = kDefaultMaxSourceBytes;
+  bool dry_run = false;
+  bool verify = true;  // read the written bundle back and check it against its manifest
+  int64_t started = 0;  // epoch seconds, fixes created_at and the bundle name
+  std::vector<std::string> command_line;  // redacted argv
+  std::vector<bundle::RedactionCount> command_line_redactions;
+};
+
+}  // namespace sm::collect
