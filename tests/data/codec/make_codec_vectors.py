@@ -28,7 +28,7 @@ Outputs (tests/data/codec/):
   gzip/plain.json.gz, gzip/concat.json.gz (two gzip members), gzip/truncated.json.gz,
   nested/app-nested.gz (gzip holding the zstd normal stream),
   nested/app-misnamed.zstd (gzip content under a .zstd name),
-  xxh32_vectors.txt  lz4-java's own XXH32 (seed, hex input, hash) for the XXH32 unit test
+  xxh32_vectors.txt  lz4-java's own XXH32 (seed, input as hex or "plain:N", hash) for the unit test
 and fuzz seeds under tests/fuzz/corpus/codec_<name>/ (small real streams).
 """
 import gzip
