@@ -2,7 +2,7 @@
 add_library(sparkmedic_warnings INTERFACE)
 target_compile_options(sparkmedic_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
-  -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wnull-dereference
+  -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
   -Wimplicit-fallthrough -Wformat=2)
 if(SPARKMEDIC_WERROR)
   target_compile_options(sparkmedic_warnings INTERFACE -Werror)

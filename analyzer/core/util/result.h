@@ -75,9 +75,13 @@ inline Status ok_status() { return {}; }
 
 }  // namespace sm
 
-// Propagate an error from an expression returning Result/Status.
-#define SM_TRY(expr)                                  \
-  do {                                                \
-    auto sm_try_r_ = (expr);                          \
-    if (!sm_try_r_.ok()) return sm_try_r_.take_error(); \
+// Propagate an error from an expression returning Result/Status. The temporary's name is
+// unique per use so nested uses do not shadow each other.
+#define SM_TRY_CONCAT2(a, b) a##b
+#define SM_TRY_CONCAT(a, b) SM_TRY_CONCAT2(a, b)
+#define SM_TRY_IMPL(var, expr)              \
+  do {                                      \
+    auto var = (expr);                      \
+    if (!var.ok()) return var.take_error(); \
   } while (0)
+#define SM_TRY(expr) SM_TRY_IMPL(SM_TRY_CONCAT(sm_try_r_, __COUNTER__), expr)

@@ -1,0 +1,459 @@
+#include "eventlog/fast_task_parser.h"
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace sm::eventlog {
+namespace {
+
+// SWAR (SIMD within a register): does any byte of w equal c? Lets the skippers look at eight
+// bytes per step without intrinsics, so the code stays portable.
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHighs = 0x8080808080808080ULL;
+inline uint64_t has_byte(uint64_t w, unsigned char c) {
+  uint64_t x = w ^ (kOnes * c);
+  return (x - kOnes) & ~x & kHighs;
+}
+inline uint64_t load8(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+inline bool short_eq(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  size_t n = a.size(), i = 0;
+  for (; i + 8 <= n; i += 8)
+    if (load8(a.data() + i) != load8(b.data() + i)) return false;
+  for (; i < n; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
+// A cursor over one line. Every method returns false on anything unexpected; the caller then
+// declines the whole line.
+class Scanner {
+ public:
+  Scanner(const char* p, const char* end) : p_(p), end_(end) {}
+
+  void ws() {
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r')) ++p_;
+  }
+  bool consume(char c) {
+    ws();
+    if (p_ >= end_ || *p_ != c) return false;
+    ++p_;
+    return true;
+  }
+  bool peek_is(char c) {
+    ws();
+    return p_ < end_ && *p_ == c;
+  }
+  bool at_end() {
+    ws();
+    return p_ == end_;
+  }
+
+  // A string without escapes and with ASCII content only (what we keep must need no decoding).
+  bool plain_string(std::string_view& out) {
+    if (!consume('"')) return false;
+    const char* start = p_;
+    while (p_ < end_) {
+      unsigned char c = static_cast<unsigned char>(*p_);
+      if (c == '"') {
+        out = std::string_view(start, static_cast<size_t>(p_ - start));
+        ++p_;
+        return true;
+      }
+      if (c == '\\' || c < 0x20 || c >= 0x80) return false;
+      ++p_;
+    }
+    return false;
+  }
+
+  // An object key (same rules as plain_string) followed by ':'.
+  bool key(std::string_view& out) { return plain_string(out) && consume(':'); }
+
+  // True (and consumed through the ':') if the next key is exactly `name`. Spark writes keys
+  // in a fixed order, so the expected key is checked first with a few 8-byte compares.
+  bool expected_key(std::string_view name) {
+    ws();
+    size_t n = name.size();
+    if (static_cast<size_t>(end_ - p_) < n + 2 || *p_ != '"' || p_[n + 1] != '"') return false;
+    if (!short_eq(std::string_view(p_ + 1, n), name)) return false;
+    p_ += n + 2;
+    return consume(':');
+  }
+
+  bool integer(int64_t& out) {
+    ws();
+    bool neg = false;
+    if (p_ < end_ && *p_ == '-') {
+      neg = true;
+      ++p_;
+    }
+    const char* start = p_;
+    uint64_t v = 0;
+    constexpr int kMaxDigits = 18;  // stays far from overflow
+    while (p_ < end_ && *p_ >= '0' && *p_ <= '9') {
+      if (p_ - start >= kMaxDigits) return false;
+      v = v * 10 + static_cast<uint64_t>(*p_ - '0');
+      ++p_;
+    }
+    if (p_ == start) return false;
+    if (p_ < end_ && (*p_ == '.' || *p_ == 'e' || *p_ == 'E')) return false;  // not an integer
+    if (*start == '0' && p_ - start > 1) return false;                          // leading zero
+    out = neg ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
+    return true;
+  }
+
+  bool boolean(bool& out) {
+    ws();
+    if (end_ - p_ >= 4 && std::memcmp(p_, "true", 4) == 0) {
+      p_ += 4;
+      out = true;
+      return true;
+    }
+    if (end_ - p_ >= 5 && std::memcmp(p_, "false", 5) == 0) {
+      p_ += 5;
+      out = false;
+      return true;
+    }
+    return false;
+  }
+
+  bool is_null() {
+    ws();
+    if (end_ - p_ >= 4 && std::memcmp(p_, "null", 4) == 0) {
+      p_ += 4;
+      return true;
+    }
+    return false;
+  }
+
+  // Skips any JSON value, checking bracket balance and string termination (not full grammar:
+  // like simdjson On-Demand, values we do not read are not validated in depth).
+  bool skip_value() {
+    ws();
+    if (p_ >= end_) return false;
+    char c = *p_;
+    if (c == '"') return skip_string();
+    if (c == '{' || c == '[') return skip_container();
+    // number, true, false, null
+    const char* start = p_;
+    while (p_ < end_ && ((*p_ >= '0' && *p_ <= '9') || (*p_ >= 'a' && *p_ <= 'z') || *p_ == '-' ||
+                         *p_ == '+' || *p_ == '.' || *p_ == 'E'))
+      ++p_;
+    return p_ > start;
+  }
+
+ private:
+  // Called with p_ on the opening quote. The line is followed by padding, so reading eight
+  // bytes past end_ is safe; matches past end_ are rejected.
+  bool skip_string() {
+    ++p_;
+    for (;;) {
+      while (p_ + 8 <= end_) {
+        uint64_t w = load8(p_);
+        if (has_byte(w, '"') | has_byte(w, '\\')) break;
+        p_ += 8;
+      }
+      while (p_ < end_ && *p_ != '"' && *p_ != '\\') ++p_;
+      if (p_ >= end_) return false;
+      if (*p_ == '"') {
+        ++p_;
+        return true;
+      }
+      p_ += 2;  // a backslash escapes the next byte
+      if (p_ > end_) return false;
+    }
+  }
+
+  // Skips an array or object starting at p_. Looks at 16 bytes per step for the five bytes
+  // that matter (quotes, backslashes, brackets) and walks only those.
+  bool skip_container() {
+    int depth = 0;
+    bool in_string = false;
+    const char* skip_at = nullptr;  // the byte after a backslash inside a string
+    constexpr int kMaxDepth = 64;
+    while (p_ < end_) {
+      uint32_t mask = special_mask16(p_);
+      while (mask) {
+        int bit = __builtin_ctz(mask);
+        mask &= mask - 1;
+        const char* q = p_ + bit;
+        if (q >= end_) return false;
+        if (q == skip_at) continue;
+        char c = *q;
+        if (in_string) {
+          if (c == '"') in_string = false;
+          else if (c == '\\') skip_at = q + 1;
+          continue;
+        }
+        if (c == '"') {
+          in_string = true;
+        } else if (c == '{' || c == '[') {
+          if (++depth > kMaxDepth) return false;
+        } else if (c == '}' || c == ']') {
+          if (--depth == 0) {
+            p_ = q + 1;
+            return true;
+          }
+        }
+      }
+      p_ += 16;
+    }
+    return false;
+  }
+
+  // Bit i set if p[i] is one of " \\ { } [ ] (reads 16 bytes; the line's padding makes that safe).
+  static uint32_t special_mask16(const char* p) {
+#if defined(__SSE2__)
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    __m128i m = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('{')), _mm_cmpeq_epi8(v, _mm_set1_epi8('}'))),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('[')), _mm_cmpeq_epi8(v, _mm_set1_epi8(']')))));
+    return static_cast<uint32_t>(_mm_movemask_epi8(m));
+#else
+    uint32_t mask = 0;
+    for (int i = 0; i < 16; ++i) {
+      char c = p[i];
+      if (c == '"' || c == '\\' || c == '{' || c == '}' || c == '[' || c == ']') mask |= 1u << i;
+    }
+    return mask;
+#endif
+  }
+
+  const char* p_;
+  const char* end_;
+};
+
+template <size_t N>
+class Keys {
+ public:
+  explicit Keys(const std::array<std::string_view, N>& names) : names_(names) {}
+  // Reads the next key: the predicted one if it is there, else any key (then looked up).
+  // Returns the key's index, -1 for an unknown key, -2 on a syntax error.
+  int next(Scanner& s) {
+    if (next_ < N && s.expected_key(names_[next_])) return static_cast<int>(next_++);
+    std::string_view k;
+    if (!s.key(k)) return -2;
+    return find(k);
+  }
+  int find(std::string_view k) {
+    if (next_ < N && short_eq(names_[next_], k)) return static_cast<int>(next_++);
+    for (size_t i = 0; i < N; ++i)
+      if (short_eq(names_[i], k)) {
+        next_ = i + 1;
+        return static_cast<int>(i);
+      }
+    return -1;
+  }
+
+ private:
+  const std::array<std::string_view, N>& names_;
+  size_t next_ = 0;
+};
+
+constexpr std::array<std::string_view, 13> kTaskInfoKeys = {
+    "Task ID", "Index", "Attempt", "Partition ID", "Launch Time", "Executor ID", "Host",
+    "Locality", "Speculative", "Getting Result Time", "Finish Time", "Failed", "Killed"};
+constexpr std::array<std::string_view, 14> kMetricsKeys = {
+    "Executor Deserialize Time", "Executor Deserialize CPU Time", "Executor Run Time",
+    "Executor CPU Time", "Peak Execution Memory", "Result Size", "JVM GC Time",
+    "Result Serialization Time", "Memory Bytes Spilled", "Disk Bytes Spilled",
+    "Shuffle Read Metrics", "Shuffle Write Metrics", "Input Metrics", "Output Metrics"};
+constexpr std::array<std::string_view, 7> kShuffleReadKeys = {
+    "Remote Blocks Fetched", "Local Blocks Fetched", "Fetch Wait Time", "Remote Bytes Read",
+    "Remote Bytes Read To Disk", "Local Bytes Read", "Total Records Read"};
+constexpr std::array<std::string_view, 3> kShuffleWriteKeys = {"Shuffle Bytes Written", "Shuffle Write Time",
+                                                               "Shuffle Records Written"};
+
+const std::array<std::string_view, kExecutorMetricCount>& executor_metric_keys() {
+  static const auto keys = [] {
+    std::array<std::string_view, kExecutorMetricCount> a{};
+    for (size_t i = 0; i < kExecutorMetricCount; ++i) a[i] = kExecutorMetricNames[i];
+    return a;
+  }();
+  return keys;
+}
+
+// Iterates the members of an object: member(index) must consume the value (index -1 for a key
+// not in the list).
+template <size_t N, typename F>
+bool for_each_member(Scanner& s, Keys<N>& keys, F&& member) {
+  if (!s.consume('{')) return false;
+  if (s.consume('}')) return true;
+  for (;;) {
+    int idx = keys.next(s);
+    if (idx == -2 || !member(idx)) return false;
+    if (s.consume(',')) continue;
+    return s.consume('}');
+  }
+}
+
+bool task_info(Scanner& s, TaskInfoView& t) {
+  Keys<kTaskInfoKeys.size()> keys(kTaskInfoKeys);
+  return for_each_member(s, keys, [&](int idx) {
+    switch (idx) {
+      case 0: return s.integer(t.task_id);
+      case 1: return s.integer(t.index);
+      case 2: {
+        int64_t a = 0;
+        if (!s.integer(a) || a < 0 || a > INT32_MAX) return false;
+        t.attempt = static_cast<int32_t>(a);
+        return true;
+      }
+      case 3: return s.integer(t.partition_id);
+      case 4: return s.integer(t.launch_time);
+      case 5: return s.plain_string(t.executor_id);
+      case 6: return s.plain_string(t.host);
+      case 7: return s.plain_string(t.locality);
+      case 8: return s.boolean(t.speculative);
+      case 9: return s.integer(t.getting_result_time);
+      case 10: return s.integer(t.finish_time);
+      case 11: return s.boolean(t.failed);
+      case 12: return s.boolean(t.killed);
+      default: return s.skip_value();  // Accumulables and anything newer
+    }
+  });
+}
+
+template <size_t N>
+bool int_object(Scanner& s, const std::array<std::string_view, N>& names, const std::array<int64_t*, N>& dst) {
+  Keys<N> keys(names);
+  return for_each_member(s, keys, [&](int i) {
+    if (i < 0) return s.skip_value();
+    return s.integer(*dst[static_cast<size_t>(i)]);
+  });
+}
+
+bool task_metrics(Scanner& s, TaskMetricsView& m) {
+  Keys<kMetricsKeys.size()> keys(kMetricsKeys);
+  int64_t* scalars[] = {&m.executor_deserialize_time, &m.executor_deserialize_cpu_time, &m.executor_run_time,
+                        &m.executor_cpu_time, &m.peak_execution_memory, &m.result_size, &m.jvm_gc_time,
+                        &m.result_serialization_time, &m.memory_bytes_spilled, &m.disk_bytes_spilled};
+  return for_each_member(s, keys, [&](int i) {
+    if (i < 0) return s.skip_value();
+    if (i < 10) return s.integer(*scalars[i]);
+    if (s.is_null()) return true;
+    switch (i) {
+      case 10:
+        return int_object(s, kShuffleReadKeys,
+                          std::array<int64_t*, 7>{&m.shuffle_remote_blocks_fetched, &m.shuffle_local_blocks_fetched,
+                                                  &m.shuffle_fetch_wait_time, &m.shuffle_remote_bytes_read,
+                                                  &m.shuffle_remote_bytes_read_to_disk, &m.shuffle_local_bytes_read,
+                                                  &m.shuffle_records_read});
+      case 11:
+        return int_object(s, kShuffleWriteKeys,
+                          std::array<int64_t*, 3>{&m.shuffle_bytes_written, &m.shuffle_write_time,
+                                                  &m.shuffle_records_written});
+      case 12:
+        return int_object(s, std::array<std::string_view, 2>{"Bytes Read", "Records Read"},
+                          std::array<int64_t*, 2>{&m.input_bytes_read, &m.input_records_read});
+      default:
+        return int_object(s, std::array<std::string_view, 2>{"Bytes Written", "Records Written"},
+                          std::array<int64_t*, 2>{&m.output_bytes_written, &m.output_records_written});
+    }
+  });
+}
+
+bool executor_metrics(Scanner& s, ExecutorMetricPeaks& out) {
+  Keys<kExecutorMetricCount> keys(executor_metric_keys());
+  return for_each_member(s, keys, [&](int i) {
+    if (i < 0) return s.skip_value();
+    auto idx = static_cast<size_t>(i);
+    out.present[idx] = true;
+    return s.integer(out.value[idx]);
+  });
+}
+
+int32_t narrow(int64_t v) { return v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : static_cast<int32_t>(v); }
+
+constexpr std::string_view kTaskEndPrefix = "{\"Event\":\"SparkListenerTaskEnd\"";
+constexpr std::string_view kTaskStartPrefix = "{\"Event\":\"SparkListenerTaskStart\"";
+
+}  // namespace
+
+bool FastTaskParser::try_parse(std::string_view line) {
+  const bool is_end = line.substr(0, kTaskEndPrefix.size()) == kTaskEndPrefix;
+  const bool is_start = !is_end && line.substr(0, kTaskStartPrefix.size()) == kTaskStartPrefix;
+  if (!is_end && !is_start) return false;
+  const std::string_view prefix = is_end ? kTaskEndPrefix : kTaskStartPrefix;
+  Scanner s(line.data() + prefix.size(), line.data() + line.size());
+  int64_t stage_id = 0, stage_attempt = 0;
+
+  if (is_start) {
+    start_.info = TaskInfoView{};
+    bool has_info = false;
+    bool ok = true;
+    while (ok && s.consume(',')) {
+      std::string_view k;
+      if (!s.key(k)) return ++declined_, false;
+      if (k == "Stage ID") ok = s.integer(stage_id);
+      else if (k == "Stage Attempt ID") ok = s.integer(stage_attempt);
+      else if (k == "Task Info") ok = has_info = task_info(s, start_.info);
+      else ok = s.skip_value();
+    }
+    if (!ok || !has_info || !s.consume('}') || !s.at_end()) return ++declined_, false;
+    start_.stage_id = narrow(stage_id);
+    start_.stage_attempt_id = narrow(stage_attempt);
+    builder_.count_event("SparkListenerTaskStart", true);
+    builder_.on_task_start(start_);
+    ++accepted_;
+    return true;
+  }
+
+  auto& e = end_;
+  e.reason.frames.clear();
+  auto frames = std::move(e.reason.frames);
+  e.reason = TaskEndReasonView{};
+  e.reason.frames = std::move(frames);
+  e.info = TaskInfoView{};
+  e.task_type = {};
+  e.has_metrics = false;
+  e.metrics = TaskMetricsView{};
+  e.task_executor_metrics = ExecutorMetricPeaks{};
+  bool has_info = false, ok = true;
+  while (ok && s.consume(',')) {
+    std::string_view k;
+    if (!s.key(k)) return ++declined_, false;
+    if (k == "Stage ID") {
+      ok = s.integer(stage_id);
+    } else if (k == "Stage Attempt ID") {
+      ok = s.integer(stage_attempt);
+    } else if (k == "Task Type") {
+      ok = s.plain_string(e.task_type);
+    } else if (k == "Task End Reason") {
+      // Only the plain success: every failure reason goes through the general parser.
+      std::string_view rk, reason;
+      ok = s.consume('{') && s.key(rk) && rk == "Reason" && s.plain_string(reason) && reason == "Success" &&
+           s.consume('}');
+      e.reason.reason = reason;
+    } else if (k == "Task Info") {
+      ok = has_info = task_info(s, e.info);
+    } else if (k == "Task Executor Metrics") {
+      ok = s.is_null() || executor_metrics(s, e.task_executor_metrics);
+    } else if (k == "Task Metrics") {
+      if (s.is_null()) continue;
+      ok = task_metrics(s, e.metrics);
+      e.has_metrics = ok;
+    } else {
+      ok = s.skip_value();
+    }
+  }
+  if (!ok || !has_info || e.reason.reason != "Success" || !s.consume('}') || !s.at_end()) return ++declined_, false;
+  e.stage_id = narrow(stage_id);
+  e.stage_attempt_id = narrow(stage_attempt);
+  builder_.count_event("SparkListenerTaskEnd", true);
+  builder_.on_task_end(e);
+  ++accepted_;
+  return true;
+}
+
+}  // namespace sm::eventlog
