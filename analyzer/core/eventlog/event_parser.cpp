@@ -96,6 +96,18 @@ LineResult EventParser::parse_line(std::string_view line) {
   Impl& p = *impl_;
   if (lead == 0 && p.fast.try_parse(line)) return {LineOutcome::event, {}};
   p.error.clear();
+  {
+    // Only an object can be an event. Other JSON values are "not an event"; text that cannot
+    // start a JSON value at all is malformed.
+    char c = line[lead];
+    std::string_view rest = line.substr(lead);
+    if (c != '{') {
+      bool json_value = c == '[' || c == '"' || c == '-' || (c >= '0' && c <= '9') || rest == "true" ||
+                        rest == "false" || rest == "null";
+      if (json_value) return {LineOutcome::not_an_event, "a JSON value that is not an object"};
+      return {LineOutcome::malformed, "not valid JSON (does not start with '{')"};
+    }
+  }
   json::od::document doc;
   auto err = p.parser.iterate(line.data(), line.size(), line.size() + kLinePadding).get(doc);
   if (err) return {LineOutcome::malformed, std::string("not valid JSON: ") + simdjson::error_message(err)};
