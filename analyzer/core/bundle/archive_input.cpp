@@ -108,6 +108,7 @@ bool skip_non_regular(ReadContext& ctx, archive_entry* ae, const std::string& ra
 
 // Walks every member. `seekable`: libarchive can jump over zip members without inflating.
 Status walk(archive* a, ReadContext& ctx, bool seekable) {
+  ctx.detect_bundle_root();
   std::string last = "(start of archive)";
   int retries = 0;
   std::string retry_message;
@@ -144,7 +145,7 @@ Status walk(archive* a, ReadContext& ctx, bool seekable) {
     const std::string raw = name != nullptr ? name : "";
     if (!ctx.count_item(raw)) break;
     if (skip_non_regular(ctx, ae, raw)) continue;
-    auto path = ctx.accept_path(raw, /*is_file=*/true);
+    auto path = ctx.accept_path(raw);
     if (!path) continue;
     last = *path;
     Entry entry;

@@ -11,6 +11,7 @@
 //                      error rather than a one-entry bundle: it is a broken archive.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -42,10 +43,10 @@ bool named_like_archive(std::string_view path) {
   return false;
 }
 
-Result<std::string> read_head(const std::string& path) {
+Result<std::string> read_head(const std::string& path, size_t max_bytes) {
   auto file = io::open_file(path);
   if (!file.ok()) return file.take_error();
-  std::string head(kSniffBytes, '\0');
+  std::string head(max_bytes, '\0');
   size_t have = 0;
   while (have < head.size()) {
     auto r = (*file)->read(std::span<char>(head.data() + have, head.size() - have));
@@ -104,7 +105,8 @@ Result<ReadReport> read_bundle(const std::string& input, const ReadLimits& limit
     return report;
   }
   if (!S_ISREG(st.st_mode)) return Error::bad_input(input + ": not a regular file or directory");
-  auto head = read_head(input);
+  // A file shorter than kSniffBytes is sniffed whole (and without a 1 MiB buffer).
+  auto head = read_head(input, std::min(kSniffBytes, static_cast<size_t>(st.st_size)));
   if (!head.ok()) return head.take_error();
   if (detail::sniff_archive(*head)) {
     report.form = InputForm::archive;

@@ -121,7 +121,7 @@ class Walker {
   }
 
   bool deliver_file(const std::string& rel, const std::string& full, const struct stat& st) {
-    auto path = ctx_.accept_path(rel, /*is_file=*/true);
+    auto path = ctx_.accept_path(rel);
     if (!path) return true;
     auto file = io::open_file(full);
     if (!file.ok()) {

@@ -44,27 +44,29 @@ void ReadContext::stop(Error e) {
   if (!report_.stopped_by) report_.stopped_by = std::move(e);
 }
 
-std::optional<std::string> ReadContext::accept_path(std::string_view raw, bool is_file) {
+std::optional<std::string> ReadContext::accept_path(std::string_view raw) {
   auto norm = normalize_entry_path(raw);
   if (!norm.ok()) {
     issue(raw, norm.error().message + "; skipped");
     return std::nullopt;
   }
   std::string path = std::move(norm.value());
-  const size_t slash = path.find('/');
-  const bool root_manifest = slash != std::string::npos && path.find('/', slash + 1) == std::string::npos &&
-                             std::string_view(path).substr(slash + 1) == kManifestFileName;
-  if (is_file && !first_file_seen_) {
-    first_file_seen_ = true;
-    if (root_manifest && strip_prefix_.empty()) strip_prefix_ = path.substr(0, slash + 1);
-  } else if (is_file && root_manifest && strip_prefix_.empty()) {
-    issue(raw, "manifest.json is not the first file of the archive, so its directory is not treated as the "
-               "bundle root (paths keep that directory)");
+  if (detect_root_) {
+    const size_t slash = path.find('/');
+    const bool root_manifest = slash != std::string::npos && path.find('/', slash + 1) == std::string::npos &&
+                               std::string_view(path).substr(slash + 1) == kManifestFileName;
+    if (!first_file_seen_) {
+      first_file_seen_ = true;
+      if (root_manifest) strip_prefix_ = path.substr(0, slash + 1);
+    } else if (root_manifest && strip_prefix_.empty()) {
+      issue(raw, "manifest.json is not the first file of the archive, so its directory is not treated as the "
+                 "bundle root (paths keep that directory)");
+    }
   }
   if (!strip_prefix_.empty() && path.size() > strip_prefix_.size() &&
       path.compare(0, strip_prefix_.size(), strip_prefix_) == 0)
     path.erase(0, strip_prefix_.size());
-  if (is_file && !seen_paths_.insert(path).second) {
+  if (!seen_paths_.insert(path).second) {
     issue(raw, "duplicate entry (an earlier one has the same path); skipped");
     return std::nullopt;
   }

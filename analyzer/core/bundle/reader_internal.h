@@ -37,10 +37,10 @@ class ReadContext {
   bool stopped() const { return report_.stopped_by.has_value(); }
 
   // For archives: the first regular file decides whether a bundle root directory is stripped
-  // (it is when that file is "<root>/manifest.json").
-  void set_strip_prefix(std::string prefix) { strip_prefix_ = std::move(prefix); }
-  // Normalizes, strips and de-duplicates a member name. nullopt (with an issue) if refused.
-  std::optional<std::string> accept_path(std::string_view raw, bool is_file);
+  // (it is when that file is "<root>/manifest.json"). Directories find their root up front.
+  void detect_bundle_root() { detect_root_ = true; }
+  // Normalizes, strips and de-duplicates a regular file's name. nullopt (with an issue) if refused.
+  std::optional<std::string> accept_path(std::string_view raw);
 
   // How many more expanded bytes the current entry may produce (0: at a limit).
   uint64_t allowance(const EntryState& e) const;
@@ -67,6 +67,7 @@ class ReadContext {
   ReadReport& report_;
   uint64_t items_ = 0;
   std::string strip_prefix_;
+  bool detect_root_ = false;
   bool first_file_seen_ = false;
   std::set<std::string> seen_paths_;
   std::optional<Error> global_error_;
