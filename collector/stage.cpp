@@ -117,7 +117,9 @@ bundle::SourceRecord stage_source(const PlannedSource& s, const std::string& sta
 
 Result<uint64_t> copy_prefix(const std::string& origin, const std::string& dest, uint64_t max_bytes,
                              uint64_t* origin_size) {
-  Fd in(::open(origin.c_str(), O_RDONLY | O_CLOEXEC));
+  // O_NONBLOCK: if the path became a fifo since planning, open must not wait for a writer
+  // (fstat then refuses it); it changes nothing for regular files.
+  Fd in(::open(origin.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (in.get() < 0) return Error::io(origin + ": cannot open: " + errno_text());
   struct stat st {};
   if (::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode)) return Error::io(origin + ": not a regular file");
