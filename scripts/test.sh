@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # README command 2 (and .ci/run): install what is needed, build, and run the whole test suite:
 #   1. the CI build (warnings are errors) and every ctest, integration tests included;
-#   2. the ASan + UBSan build and every ctest again;
-#   3. each libFuzzer target for a bounded time (SPARKMEDIC_FUZZ_SECONDS, default 30).
+#   2. the clang ASan + UBSan build and every ctest again;
+#   3. each libFuzzer target (built by that same clang build) for a bounded time
+#      (SPARKMEDIC_FUZZ_SECONDS, default 30).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -18,5 +19,4 @@ bash scripts/build.sh asan
 ctest --preset asan -j "$jobs"
 
 echo "== fuzzing (bounded)"
-bash scripts/build.sh fuzz
 bash scripts/fuzz.sh "${SPARKMEDIC_FUZZ_SECONDS:-30}"
