@@ -68,7 +68,9 @@ std::string tar_header(const std::string& name, uint64_t size) {
   std::snprintf(h.data() + 100, 8, "%07o", 0644);
   std::snprintf(h.data() + 108, 8, "%07o", 0);
   std::snprintf(h.data() + 116, 8, "%07o", 0);
-  std::snprintf(h.data() + 124, 12, "%011llo", static_cast<unsigned long long>(size));
+  char size_field[32];  // wide enough for any 64-bit value; the header keeps 11 digits
+  std::snprintf(size_field, sizeof size_field, "%011llo", static_cast<unsigned long long>(size));
+  std::memcpy(h.data() + 124, size_field, 11);
   std::snprintf(h.data() + 136, 12, "%011o", 0);
   h[156] = '0';
   std::memcpy(h.data() + 257, "ustar\0" "00", 8);
