@@ -22,8 +22,8 @@ struct Line {
 };
 
 struct LineReaderOptions {
-  size_t initial_buffer = size_t{1} << 20;    // 1 MiB
-  size_t read_chunk = size_t{1} << 20;        // bytes requested per read
+  size_t initial_buffer = size_t{8} << 20;    // 8 MiB
+  size_t read_chunk = size_t{4} << 20;        // bytes requested per read (fewer syscalls)
   size_t max_line_bytes = size_t{256} << 20;  // 256 MiB
 };
 
