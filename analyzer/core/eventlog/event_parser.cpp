@@ -87,6 +87,9 @@ std::string_view sniff_event_name(std::string_view line) {
 EventParser::EventParser(AppStateBuilder& builder) : impl_(std::make_unique<Impl>(builder)) {}
 EventParser::~EventParser() = default;
 
+void EventParser::apply(const TaskStartEvent& e) { impl_->fast.apply(e); }
+void EventParser::apply(const TaskEndEvent& e) { impl_->fast.apply(e); }
+
 LineResult EventParser::parse_line(std::string_view line) {
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
   size_t lead = 0;

@@ -37,6 +37,9 @@ class EventParser {
   // `line` must be followed by at least kLinePadding readable bytes (their content does not
   // matter): simdjson reads ahead in SIMD blocks.
   LineResult parse_line(std::string_view line);
+  // Applies task events pre-parsed by FastTaskParser::parse (e.g. on a worker thread).
+  void apply(const TaskStartEvent& e);
+  void apply(const TaskEndEvent& e);
 
   static constexpr size_t kLinePadding = 64;
 

@@ -26,10 +26,14 @@ inline uint64_t load8(const char* p) {
 
 inline bool short_eq(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
-  size_t n = a.size(), i = 0;
-  for (; i + 8 <= n; i += 8)
-    if (load8(a.data() + i) != load8(b.data() + i)) return false;
-  for (; i < n; ++i)
+  size_t n = a.size();
+  if (n >= 8) {
+    // Whole 8-byte words, then one overlapping word for the tail.
+    for (size_t i = 0; i + 8 <= n; i += 8)
+      if (load8(a.data() + i) != load8(b.data() + i)) return false;
+    return load8(a.data() + n - 8) == load8(b.data() + n - 8);
+  }
+  for (size_t i = 0; i < n; ++i)
     if (a[i] != b[i]) return false;
   return true;
 }
@@ -41,7 +45,10 @@ class Scanner {
   Scanner(const char* p, const char* end) : p_(p), end_(end) {}
 
   void ws() {
-    while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r')) ++p_;
+    // Jackson writes no whitespace, so the common case is one comparison.
+    while (p_ < end_ && static_cast<unsigned char>(*p_) <= ' ' &&
+           (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r'))
+      ++p_;
   }
   bool consume(char c) {
     ws();
@@ -62,6 +69,13 @@ class Scanner {
   bool plain_string(std::string_view& out) {
     if (!consume('"')) return false;
     const char* start = p_;
+    // Eight bytes at a time while none is a quote, a backslash, a control or a non-ASCII byte.
+    while (p_ + 8 <= end_) {
+      uint64_t w = load8(p_);
+      uint64_t specials = has_byte(w, '"') | has_byte(w, '\\') | ((w - kOnes * 0x20) & ~w & kHighs) | (w & kHighs);
+      if (specials) break;
+      p_ += 8;
+    }
     while (p_ < end_) {
       unsigned char c = static_cast<unsigned char>(*p_);
       if (c == '"') {
@@ -380,36 +394,32 @@ constexpr std::string_view kTaskStartPrefix = "{\"Event\":\"SparkListenerTaskSta
 
 }  // namespace
 
-bool FastTaskParser::try_parse(std::string_view line) {
+FastTaskParser::Kind FastTaskParser::parse(std::string_view line, TaskStartEvent& start, TaskEndEvent& e) {
   const bool is_end = line.substr(0, kTaskEndPrefix.size()) == kTaskEndPrefix;
   const bool is_start = !is_end && line.substr(0, kTaskStartPrefix.size()) == kTaskStartPrefix;
-  if (!is_end && !is_start) return false;
+  if (!is_end && !is_start) return Kind::declined;
   const std::string_view prefix = is_end ? kTaskEndPrefix : kTaskStartPrefix;
   Scanner s(line.data() + prefix.size(), line.data() + line.size());
   int64_t stage_id = 0, stage_attempt = 0;
 
   if (is_start) {
-    start_.info = TaskInfoView{};
+    start.info = TaskInfoView{};
     bool has_info = false;
     bool ok = true;
     while (ok && s.consume(',')) {
       std::string_view k;
-      if (!s.key(k)) return ++declined_, false;
+      if (!s.key(k)) return Kind::declined;
       if (k == "Stage ID") ok = s.integer(stage_id);
       else if (k == "Stage Attempt ID") ok = s.integer(stage_attempt);
-      else if (k == "Task Info") ok = has_info = task_info(s, start_.info);
+      else if (k == "Task Info") ok = has_info = task_info(s, start.info);
       else ok = s.skip_value();
     }
-    if (!ok || !has_info || !s.consume('}') || !s.at_end()) return ++declined_, false;
-    start_.stage_id = narrow(stage_id);
-    start_.stage_attempt_id = narrow(stage_attempt);
-    builder_.count_event("SparkListenerTaskStart", true);
-    builder_.on_task_start(start_);
-    ++accepted_;
-    return true;
+    if (!ok || !has_info || !s.consume('}') || !s.at_end()) return Kind::declined;
+    start.stage_id = narrow(stage_id);
+    start.stage_attempt_id = narrow(stage_attempt);
+    return Kind::task_start;
   }
 
-  auto& e = end_;
   e.reason.frames.clear();
   auto frames = std::move(e.reason.frames);
   e.reason = TaskEndReasonView{};
@@ -422,7 +432,7 @@ bool FastTaskParser::try_parse(std::string_view line) {
   bool has_info = false, ok = true;
   while (ok && s.consume(',')) {
     std::string_view k;
-    if (!s.key(k)) return ++declined_, false;
+    if (!s.key(k)) return Kind::declined;
     if (k == "Stage ID") {
       ok = s.integer(stage_id);
     } else if (k == "Stage Attempt ID") {
@@ -447,13 +457,29 @@ bool FastTaskParser::try_parse(std::string_view line) {
       ok = s.skip_value();
     }
   }
-  if (!ok || !has_info || e.reason.reason != "Success" || !s.consume('}') || !s.at_end()) return ++declined_, false;
+  if (!ok || !has_info || e.reason.reason != "Success" || !s.consume('}') || !s.at_end()) return Kind::declined;
   e.stage_id = narrow(stage_id);
   e.stage_attempt_id = narrow(stage_attempt);
+  return Kind::task_end;
+}
+
+void FastTaskParser::apply(const TaskStartEvent& e) {
+  builder_.count_event("SparkListenerTaskStart", true);
+  builder_.on_task_start(e);
+}
+
+void FastTaskParser::apply(const TaskEndEvent& e) {
   builder_.count_event("SparkListenerTaskEnd", true);
   builder_.on_task_end(e);
-  ++accepted_;
-  return true;
+}
+
+bool FastTaskParser::try_parse(std::string_view line) {
+  switch (parse(line, start_, end_)) {
+    case Kind::task_start: apply(start_); return true;
+    case Kind::task_end: apply(end_); return true;
+    case Kind::declined: return false;
+  }
+  return false;
 }
 
 }  // namespace sm::eventlog

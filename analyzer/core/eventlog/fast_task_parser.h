@@ -15,20 +15,25 @@ namespace sm::eventlog {
 
 class FastTaskParser {
  public:
-  explicit FastTaskParser(AppStateBuilder& builder) : builder_(builder) {}
-  // True if the line was a task event and has been applied; false to use the general parser.
-  // Needs 64 readable bytes after the line (the event parser's padding contract).
-  bool try_parse(std::string_view line);
+  enum class Kind { declined, task_start, task_end };
 
-  uint64_t accepted() const { return accepted_; }
-  uint64_t declined() const { return declined_; }
+  // Parses without applying: fills `start` or `end` (string views point into `line`). Safe to
+  // call from several threads on different lines with different outputs. Needs 64 readable
+  // bytes after the line (the event parser's padding contract).
+  static Kind parse(std::string_view line, TaskStartEvent& start, TaskEndEvent& end);
+
+  explicit FastTaskParser(AppStateBuilder& builder) : builder_(builder) {}
+  // Parses and applies; false to use the general parser.
+  bool try_parse(std::string_view line);
+  // Applies an event parsed earlier (possibly on another thread), counting it like the
+  // general parser does.
+  void apply(const TaskStartEvent& e);
+  void apply(const TaskEndEvent& e);
 
  private:
   AppStateBuilder& builder_;
   TaskStartEvent start_;
   TaskEndEvent end_;
-  uint64_t accepted_ = 0;
-  uint64_t declined_ = 0;
 };
 
 }  // namespace sm::eventlog

@@ -1,6 +1,9 @@
 #include "eventlog/reader.h"
 
+#include <optional>
+
 #include "eventlog/event_parser.h"
+#include "eventlog/line_pipeline.h"
 
 namespace sm::eventlog {
 namespace {
@@ -34,60 +37,67 @@ Result<PartStats> read_part(const FileRef& part, const EventLogInput& input, Eve
   for (auto& w : decoded->warnings) builder.add_warning({name, 0, "codec", w});
 
   io::ByteSource& src = *decoded->stream;
-  io::LineReader lines(src, opts.lines);
+  PipelineOptions popts;
+  popts.lines = opts.lines;
+  popts.workers = opts.parse_workers < 0 ? default_pipeline_workers() : static_cast<unsigned>(opts.parse_workers);
+  LinePipeline lines(src, popts);
   const uint64_t decoded_before = decoded_total;
   size_t listed = 0;
   bool first_content_line = true;
-  for (;;) {
-    auto next = lines.next();
-    if (!next.ok()) {
-      const Error& e = next.error();
-      std::string kind = e.kind == ErrorKind::truncated ? "truncated_stream"
-                         : e.kind == ErrorKind::limit ? "limit" : "corrupt_stream";
-      builder.add_warning({name, stats.lines, kind,
-                           e.message + (e.kind == ErrorKind::truncated
-                                            ? " (the log ends inside a compressed block: in progress or cut short)"
-                                            : "; events after this point are lost")});
-      break;
-    }
-    if (!next->has_value()) break;
-    const io::Line& line = **next;
+  std::optional<Error> not_event_log;
+  auto visit = [&](const PipelineLine& line) -> bool {
     ++stats.lines;
-    if (line.oversized) {
-      builder.add_warning({name, line.number, "oversized_line",
-                           "line of " + std::to_string(line.oversized_bytes) + " bytes exceeds the " +
-                               std::to_string(opts.lines.max_line_bytes) + "-byte line limit; skipped"});
-      ++stats.malformed;
-      continue;
-    }
-    LineResult r = parser.parse_line(line.text);
-    switch (r.outcome) {
-      case LineOutcome::event:
-      case LineOutcome::counted:
+    switch (line.kind) {
+      case PipelineLine::Kind::task_start:
+        parser.apply(*line.start);
         ++stats.events;
         first_content_line = false;
         break;
-      case LineOutcome::blank:
-        break;
-      case LineOutcome::not_an_event:
-      case LineOutcome::malformed: {
-        if (first_content_line && stats.events == 0 && input.layout == Layout::single && stats.lines <= 1) {
-          // Spark writes a listener event on the very first line; anything else is not an
-          // event log (a driver log, a JSON document, binary data).
-          return Error::bad_input(where(name, line.number) + ": not a Spark event log (" + r.message + ")");
-        }
+      case PipelineLine::Kind::task_end:
+        parser.apply(*line.end);
+        ++stats.events;
         first_content_line = false;
-        if (!line.complete && r.outcome == LineOutcome::malformed) {
-          builder.add_warning({name, line.number, "truncated_line",
-                               "the last line is cut short (" + std::to_string(line.text.size()) +
-                                   " bytes, no newline): the log is in progress or was truncated; earlier events are kept"});
-          ++stats.malformed;
-          break;
+        break;
+      case PipelineLine::Kind::oversized:
+        builder.add_warning({name, line.number, "oversized_line",
+                             "line of " + std::to_string(line.oversized_bytes) + " bytes exceeds the " +
+                                 std::to_string(opts.lines.max_line_bytes) + "-byte line limit; skipped"});
+        ++stats.malformed;
+        break;
+      case PipelineLine::Kind::other: {
+        LineResult r = parser.parse_line(line.text);
+        switch (r.outcome) {
+          case LineOutcome::event:
+          case LineOutcome::counted:
+            ++stats.events;
+            first_content_line = false;
+            break;
+          case LineOutcome::blank:
+            break;
+          case LineOutcome::not_an_event:
+          case LineOutcome::malformed: {
+            if (first_content_line && stats.events == 0 && input.layout == Layout::single && stats.lines <= 1) {
+              // Spark writes a listener event on the very first line; anything else is not
+              // an event log (a driver log, a JSON document, binary data).
+              not_event_log = Error::bad_input(where(name, line.number) + ": not a Spark event log (" + r.message + ")");
+              return false;
+            }
+            first_content_line = false;
+            if (!line.complete && r.outcome == LineOutcome::malformed) {
+              builder.add_warning({name, line.number, "truncated_line",
+                                   "the last line is cut short (" + std::to_string(line.text.size()) +
+                                       " bytes, no newline): the log is in progress or was truncated; earlier events are kept"});
+              ++stats.malformed;
+              break;
+            }
+            if (r.outcome == LineOutcome::malformed) ++stats.malformed;
+            else ++stats.not_events;
+            if (listed++ < opts.max_warnings_per_part)
+              builder.add_warning({name, line.number, r.outcome == LineOutcome::malformed ? "malformed_json" : "not_an_event",
+                                   r.message});
+            break;
+          }
         }
-        if (r.outcome == LineOutcome::malformed) ++stats.malformed;
-        else ++stats.not_events;
-        if (listed++ < opts.max_warnings_per_part)
-          builder.add_warning({name, line.number, r.outcome == LineOutcome::malformed ? "malformed_json" : "not_an_event", r.message});
         break;
       }
     }
@@ -96,6 +106,18 @@ Result<PartStats> read_part(const FileRef& part, const EventLogInput& input, Eve
       progress_mark = decoded_total;
       opts.progress(raw_total + src.raw_bytes_consumed(), decoded_total);
     }
+    return true;
+  };
+  Status st = lines.run(visit);
+  if (not_event_log) return *not_event_log;
+  if (!st.ok()) {
+    const Error& e = st.error();
+    std::string kind = e.kind == ErrorKind::truncated ? "truncated_stream"
+                       : e.kind == ErrorKind::limit ? "limit" : "corrupt_stream";
+    builder.add_warning({name, stats.lines, kind,
+                         e.message + (e.kind == ErrorKind::truncated
+                                          ? " (the log ends inside a compressed block: in progress or cut short)"
+                                          : "; events after this point are lost")});
   }
   if (listed > opts.max_warnings_per_part)
     builder.add_warning({name, 0, "malformed_json",

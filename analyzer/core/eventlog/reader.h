@@ -20,6 +20,9 @@ struct ReadOptions {
   std::function<void(uint64_t, uint64_t)> progress;
   uint64_t progress_every = uint64_t{64} << 20;
   size_t max_warnings_per_part = 20;  // further malformed lines are counted, not listed
+  // Threads that pre-parse task lines besides the caller (the replay itself is sequential).
+  // Default: the machine's hardware threads minus one.
+  int parse_workers = -1;
 };
 
 // Reads the log. Fails only when nothing usable was found: the parts cannot be opened, or the

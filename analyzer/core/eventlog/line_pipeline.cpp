@@ -1,0 +1,309 @@
+#include "eventlog/line_pipeline.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "eventlog/fast_task_parser.h"
+
+namespace sm::eventlog {
+namespace {
+
+constexpr size_t kPadding = io::LineReader::kPadding;
+constexpr unsigned kMaxWorkers = 8;
+
+struct Record {
+  PipelineLine::Kind kind;
+  uint32_t begin = 0;   // offset of the line in the chunk buffer
+  uint32_t length = 0;
+  uint32_t event = 0;   // index into starts/ends
+  uint64_t oversized_bytes = 0;
+  bool complete = true;
+};
+
+struct Chunk {
+  std::vector<char> buf;  // data then kPadding bytes
+  size_t size = 0;
+  uint64_t first_line = 1;
+  uint64_t first_offset = 0;
+  std::vector<Record> records;
+  std::vector<TaskStartEvent> starts;
+  std::vector<TaskEndEvent> ends;
+  std::atomic<int> state{0};  // 0 waiting, 1 claimed, 2 parsed
+  // A chunk that stands for one skipped over-long line (size 0, no records).
+  bool oversized = false;
+  uint64_t oversized_bytes = 0;
+  bool oversized_complete = true;
+};
+
+enum : int { kWaiting = 0, kClaimed = 1, kParsed = 2 };
+
+// Splits a chunk into lines and pre-parses task lines. Chunks end at a line boundary except
+// the very last one, whose final line may lack a newline.
+void parse_chunk(Chunk& c) {
+  c.records.clear();
+  size_t n_starts = 0, n_ends = 0;
+  const char* base = c.buf.data();
+  size_t pos = 0;
+  while (pos < c.size) {
+    const char* nl = static_cast<const char*>(std::memchr(base + pos, '\n', c.size - pos));
+    size_t end = nl ? static_cast<size_t>(nl - base) : c.size;
+    Record r;
+    r.begin = static_cast<uint32_t>(pos);
+    r.length = static_cast<uint32_t>(end - pos);
+    r.complete = nl != nullptr;
+    r.kind = PipelineLine::Kind::other;
+    std::string_view line(base + pos, end - pos);
+    if (n_starts == c.starts.size()) c.starts.emplace_back();
+    if (n_ends == c.ends.size()) c.ends.emplace_back();
+    switch (FastTaskParser::parse(line, c.starts[n_starts], c.ends[n_ends])) {
+      case FastTaskParser::Kind::task_start:
+        r.kind = PipelineLine::Kind::task_start;
+        r.event = static_cast<uint32_t>(n_starts++);
+        break;
+      case FastTaskParser::Kind::task_end:
+        r.kind = PipelineLine::Kind::task_end;
+        r.event = static_cast<uint32_t>(n_ends++);
+        break;
+      case FastTaskParser::Kind::declined:
+        break;
+    }
+    c.records.push_back(r);
+    pos = end + 1;
+  }
+}
+
+}  // namespace
+
+unsigned default_pipeline_workers() {
+  unsigned hw = std::thread::hardware_concurrency();
+  if (hw <= 1) return 0;
+  return std::min(hw - 1, kMaxWorkers);
+}
+
+struct LinePipeline::Impl {
+  io::ByteSource& src;
+  PipelineOptions opts;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::unique_ptr<Chunk>> inflight;
+  std::vector<std::unique_ptr<Chunk>> free_chunks;
+  std::vector<std::thread> threads;
+  bool stopping = false;
+
+  // Producer state.
+  std::vector<char> carry;  // the start of a line cut by the previous chunk
+  uint64_t next_line = 1;
+  uint64_t next_offset = 0;
+  bool eof = false;
+  std::optional<Error> error;
+
+  Impl(io::ByteSource& s, PipelineOptions o) : src(s), opts(o) {
+    for (unsigned i = 0; i < opts.workers; ++i) threads.emplace_back([this] { worker(); });
+  }
+  ~Impl() {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      stopping = true;
+    }
+    cv.notify_all();
+    for (auto& t : threads) t.join();
+  }
+
+  void worker() {
+    for (;;) {
+      Chunk* todo = nullptr;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        cv.wait(lock, [&] {
+          if (stopping) return true;
+          for (auto& c : inflight)
+            if (c->state.load() == kWaiting) return true;
+          return false;
+        });
+        if (stopping) return;
+        for (auto& c : inflight) {
+          int expected = kWaiting;
+          if (c->state.compare_exchange_strong(expected, kClaimed)) {
+            todo = c.get();
+            break;
+          }
+        }
+      }
+      if (!todo) continue;
+      parse_chunk(*todo);
+      todo->state.store(kParsed);
+      cv.notify_all();
+    }
+  }
+
+  // Reads the next chunk: whole lines only (the cut line is carried over). Returns null at the
+  // end of the stream. An over-long line is skipped; the chunk then stands for it alone.
+  std::unique_ptr<Chunk> read_chunk() {
+    if (eof && carry.empty()) return nullptr;
+    std::unique_ptr<Chunk> c;
+    if (!free_chunks.empty()) {
+      c = std::move(free_chunks.back());
+      free_chunks.pop_back();
+    } else {
+      c = std::make_unique<Chunk>();
+    }
+    c->state.store(kWaiting);
+    c->oversized = false;
+    c->oversized_bytes = 0;
+    c->oversized_complete = true;
+    size_t want = std::max(opts.chunk_bytes, carry.size() + opts.chunk_bytes / 2);
+    if (c->buf.size() < want + kPadding) c->buf.resize(want + kPadding);
+    std::memcpy(c->buf.data(), carry.data(), carry.size());
+    size_t size = carry.size();
+    carry.clear();
+    c->first_line = next_line;
+    c->first_offset = next_offset;
+    for (;;) {
+      // Fill the buffer.
+      while (!eof && size < c->buf.size() - kPadding) {
+        auto r = src.read(std::span<char>(c->buf.data() + size, c->buf.size() - kPadding - size));
+        if (!r.ok()) {
+          error = r.take_error();
+          eof = true;
+          break;
+        }
+        if (*r == 0) {
+          eof = true;
+          break;
+        }
+        size += *r;
+      }
+      // Cut at the last newline; keep the tail for the next chunk.
+      const char* data = c->buf.data();
+      const char* last_nl = size ? static_cast<const char*>(memrchr(data, '\n', size)) : nullptr;
+      if (last_nl || eof) {
+        size_t keep = last_nl && !eof ? static_cast<size_t>(last_nl - data) + 1 : size;
+        if (last_nl && !eof) carry.assign(data + keep, data + size);
+        c->size = keep;
+        std::memset(c->buf.data() + keep, 0, kPadding);
+        break;
+      }
+      // No newline in the whole buffer: a long line. Grow up to the limit, then skip it; the
+      // chunk then stands for that one line.
+      if (size < opts.lines.max_line_bytes) {
+        c->buf.resize(std::min(c->buf.size() * 2, opts.lines.max_line_bytes + opts.chunk_bytes) + kPadding);
+        continue;
+      }
+      skip_oversized(*c, size);
+      return c;
+    }
+    // Line numbers: count newlines of the kept part.
+    uint64_t lines = static_cast<uint64_t>(std::count(c->buf.data(), c->buf.data() + c->size, '\n'));
+    if (c->size > 0 && c->buf[c->size - 1] != '\n') ++lines;
+    next_line += lines;
+    next_offset += c->size;
+    return c;
+  }
+
+  // Discards the rest of an over-long line (never buffering it) and turns c into the record
+  // of that line. Bytes after its newline become the next chunk's start.
+  void skip_oversized(Chunk& c, size_t size) {
+    uint64_t skipped = size;
+    carry.clear();
+    while (!eof) {
+      auto r = src.read(std::span<char>(c.buf.data(), c.buf.size() - kPadding));
+      if (!r.ok()) {
+        error = r.take_error();
+        eof = true;
+        break;
+      }
+      if (*r == 0) {
+        eof = true;
+        break;
+      }
+      const char* nl = static_cast<const char*>(std::memchr(c.buf.data(), '\n', *r));
+      if (nl) {
+        skipped += static_cast<size_t>(nl - c.buf.data());
+        carry.assign(nl + 1, static_cast<const char*>(c.buf.data() + *r));
+        c.oversized_complete = true;
+        break;
+      }
+      skipped += *r;
+      c.oversized_complete = false;
+    }
+    c.size = 0;
+    c.records.clear();
+    c.oversized = true;
+    c.oversized_bytes = skipped;
+    c.state.store(kParsed);  // nothing to parse
+    next_line += 1;
+    next_offset += skipped + 1;
+  }
+};
+
+LinePipeline::LinePipeline(io::ByteSource& src, PipelineOptions opts)
+    : impl_(std::make_unique<Impl>(src, opts)) {}
+LinePipeline::~LinePipeline() = default;
+
+Status LinePipeline::run(const std::function<bool(const PipelineLine&)>& visit) {
+  Impl& m = *impl_;
+  const size_t max_inflight = 2 * static_cast<size_t>(m.opts.workers) + 2;
+  for (;;) {
+    // Keep the workers fed.
+    while (m.inflight.size() < max_inflight) {
+      auto c = m.read_chunk();
+      if (!c) break;
+      {
+        std::lock_guard<std::mutex> lock(m.mu);
+        m.inflight.push_back(std::move(c));
+      }
+      m.cv.notify_all();
+    }
+    if (m.inflight.empty()) break;
+    Chunk& head = *m.inflight.front();
+    int expected = kWaiting;
+    if (head.state.compare_exchange_strong(expected, kClaimed)) {
+      parse_chunk(head);  // nobody took it yet: do it here rather than wait
+      head.state.store(kParsed);
+    } else {
+      std::unique_lock<std::mutex> lock(m.mu);
+      m.cv.wait(lock, [&] { return head.state.load() == kParsed; });
+    }
+    // Visit in order.
+    if (head.oversized) {
+      PipelineLine line;
+      line.kind = PipelineLine::Kind::oversized;
+      line.number = head.first_line;
+      line.offset = head.first_offset;
+      line.oversized_bytes = head.oversized_bytes;
+      line.complete = head.oversized_complete;
+      if (!visit(line)) return ok_status();
+    }
+    uint64_t line_no = head.first_line;
+    for (const Record& r : head.records) {
+      PipelineLine line;
+      line.kind = r.kind;
+      line.number = line_no++;
+      line.offset = head.first_offset + r.begin;
+      line.complete = r.complete;
+      line.text = std::string_view(head.buf.data() + r.begin, r.length);
+      if (r.kind == PipelineLine::Kind::task_start) line.start = &head.starts[r.event];
+      if (r.kind == PipelineLine::Kind::task_end) line.end = &head.ends[r.event];
+      if (!visit(line)) return ok_status();
+    }
+    consumed_ = head.oversized ? head.first_offset + head.oversized_bytes + 1 : head.first_offset + head.size;
+    std::unique_ptr<Chunk> done;
+    {
+      std::lock_guard<std::mutex> lock(m.mu);
+      done = std::move(m.inflight.front());
+      m.inflight.pop_front();
+    }
+    if (m.free_chunks.size() < max_inflight) m.free_chunks.push_back(std::move(done));
+  }
+  if (m.error) return *m.error;
+  return ok_status();
+}
+
+}  // namespace sm::eventlog
