@@ -187,60 +187,107 @@ class Scanner {
     }
   }
 
-  // Skips an array or object starting at p_. Looks at 16 bytes per step for the five bytes
-  // that matter (quotes, backslashes, brackets) and walks only those.
+  // Skips an array or object starting at p_ (its first byte). Works on 64-byte blocks: builds
+  // bit masks of quotes, backslashes and brackets, turns quotes into an "inside a string" mask
+  // with a prefix XOR, and only walks the brackets outside strings. Escapes (rare in event
+  // logs) are resolved bit by bit when a block has backslashes.
   bool skip_container() {
+    uint64_t in_string_carry = 0;  // all ones if the previous block ended inside a string
+    bool escaped_carry = false;    // the previous block ended in an odd run of backslashes
     int depth = 0;
-    bool in_string = false;
-    const char* skip_at = nullptr;  // the byte after a backslash inside a string
     constexpr int kMaxDepth = 64;
-    while (p_ < end_) {
-      uint32_t mask = special_mask16(p_);
-      while (mask) {
-        int bit = __builtin_ctz(mask);
-        mask &= mask - 1;
-        const char* q = p_ + bit;
-        if (q >= end_) return false;
-        if (q == skip_at) continue;
-        char c = *q;
-        if (in_string) {
-          if (c == '"') in_string = false;
-          else if (c == '\\') skip_at = q + 1;
-          continue;
-        }
-        if (c == '"') {
-          in_string = true;
-        } else if (c == '{' || c == '[') {
+    for (const char* blk = p_; blk < end_; blk += 64) {
+      BlockMasks m = block_masks(blk);
+      uint64_t escaped = 0;
+      if (m.backslash | static_cast<uint64_t>(escaped_carry)) escaped = escaped_bits(m.backslash, escaped_carry);
+      uint64_t quotes = m.quote & ~escaped;
+      uint64_t in_string = prefix_xor(quotes) ^ in_string_carry;
+      in_string_carry = static_cast<uint64_t>(static_cast<int64_t>(in_string) >> 63);
+      uint64_t brackets = (m.open | m.close) & ~in_string;
+      auto valid = static_cast<size_t>(end_ - blk);
+      if (valid < 64) brackets &= (uint64_t{1} << valid) - 1;
+      while (brackets) {
+        int bit = __builtin_ctzll(brackets);
+        brackets &= brackets - 1;
+        if ((m.open >> bit) & 1) {
           if (++depth > kMaxDepth) return false;
-        } else if (c == '}' || c == ']') {
-          if (--depth == 0) {
-            p_ = q + 1;
-            return true;
-          }
+        } else if (--depth == 0) {
+          p_ = blk + bit + 1;
+          return true;
         }
       }
-      p_ += 16;
     }
     return false;
   }
 
-  // Bit i set if p[i] is one of " \\ { } [ ] (reads 16 bytes; the line's padding makes that safe).
-  static uint32_t special_mask16(const char* p) {
+  struct BlockMasks {
+    uint64_t quote = 0, backslash = 0, open = 0, close = 0;
+  };
+
+  // Bit i of each mask: byte blk[i] is that character. Reads 64 bytes; the line's padding
+  // makes reading past its end safe (those bits are ignored by the caller).
+  static BlockMasks block_masks(const char* blk) {
+    BlockMasks m;
+    for (int part = 0; part < 4; ++part) {
+      const char* p = blk + 16 * part;
 #if defined(__SSE2__)
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    __m128i m = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('{')), _mm_cmpeq_epi8(v, _mm_set1_epi8('}'))),
-                     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('[')), _mm_cmpeq_epi8(v, _mm_set1_epi8(']')))));
-    return static_cast<uint32_t>(_mm_movemask_epi8(m));
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      // '{' and '[' differ only in bit 0x20, as do '}' and ']': one compare each after OR 0x20.
+      __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+      auto bits = [](__m128i eq) { return static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(eq))); };
+      m.quote |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('"'))) << (16 * part);
+      m.backslash |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))) << (16 * part);
+      m.open |= bits(_mm_cmpeq_epi8(folded, _mm_set1_epi8('{'))) << (16 * part);
+      m.close |= bits(_mm_cmpeq_epi8(folded, _mm_set1_epi8('}'))) << (16 * part);
 #else
-    uint32_t mask = 0;
-    for (int i = 0; i < 16; ++i) {
-      char c = p[i];
-      if (c == '"' || c == '\\' || c == '{' || c == '}' || c == '[' || c == ']') mask |= 1u << i;
-    }
-    return mask;
+      for (int i = 0; i < 16; ++i) {
+        uint64_t bit = uint64_t{1} << (16 * part + i);
+        char c = p[i];
+        if (c == '"') m.quote |= bit;
+        if (c == '\\') m.backslash |= bit;
+        if (c == '{' || c == '[') m.open |= bit;
+        if (c == '}' || c == ']') m.close |= bit;
+      }
 #endif
+    }
+    return m;
+  }
+
+  // Bit i set: every bit at or below i that is set in x, XORed (1 between an opening quote and
+  // its closing quote).
+  static uint64_t prefix_xor(uint64_t x) {
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    return x;
+  }
+
+  // Bytes escaped by a backslash: those right after an odd-length run of backslashes. carry
+  // says the block's first byte is escaped (an odd run ended the previous block) and is
+  // updated for the next block.
+  static uint64_t escaped_bits(uint64_t backslash, bool& carry) {
+    uint64_t escaped = 0;
+    if (carry) {
+      escaped |= 1;
+      backslash &= ~uint64_t{1};  // an escaped backslash does not start a run
+    }
+    carry = false;
+    while (backslash) {
+      int start = __builtin_ctzll(backslash);
+      uint64_t run_bits = backslash >> start;
+      uint64_t not_run = ~run_bits;
+      int len = not_run ? __builtin_ctzll(not_run) : 64;  // length of the run of backslashes
+      if (start + len >= 64) {
+        carry = (len & 1) != 0;  // the run reaches the block's end
+        break;
+      }
+      if (len & 1) escaped |= uint64_t{1} << (start + len);
+      backslash &= ~(((uint64_t{1} << len) - 1) << start);
+    }
+    return escaped;
   }
 
   const char* p_;

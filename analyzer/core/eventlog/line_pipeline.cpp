@@ -30,7 +30,6 @@ struct Record {
 struct Chunk {
   std::vector<char> buf;  // data then kPadding bytes
   size_t size = 0;
-  uint64_t first_line = 1;
   uint64_t first_offset = 0;
   std::vector<Record> records;
   std::vector<TaskStartEvent> starts;
@@ -46,7 +45,7 @@ enum : int { kWaiting = 0, kClaimed = 1, kParsed = 2 };
 
 // Splits a chunk into lines and pre-parses task lines. Chunks end at a line boundary except
 // the very last one, whose final line may lack a newline.
-void parse_chunk(Chunk& c) {
+void parse_chunk(Chunk& c, bool fast) {
   c.records.clear();
   size_t n_starts = 0, n_ends = 0;
   const char* base = c.buf.data();
@@ -62,7 +61,8 @@ void parse_chunk(Chunk& c) {
     std::string_view line(base + pos, end - pos);
     if (n_starts == c.starts.size()) c.starts.emplace_back();
     if (n_ends == c.ends.size()) c.ends.emplace_back();
-    switch (FastTaskParser::parse(line, c.starts[n_starts], c.ends[n_ends])) {
+    auto kind = fast ? FastTaskParser::parse(line, c.starts[n_starts], c.ends[n_ends]) : FastTaskParser::Kind::declined;
+    switch (kind) {
       case FastTaskParser::Kind::task_start:
         r.kind = PipelineLine::Kind::task_start;
         r.event = static_cast<uint32_t>(n_starts++);
@@ -99,7 +99,6 @@ struct LinePipeline::Impl {
 
   // Producer state.
   std::vector<char> carry;  // the start of a line cut by the previous chunk
-  uint64_t next_line = 1;
   uint64_t next_offset = 0;
   bool eof = false;
   std::optional<Error> error;
@@ -137,7 +136,7 @@ struct LinePipeline::Impl {
         }
       }
       if (!todo) continue;
-      parse_chunk(*todo);
+      parse_chunk(*todo, opts.fast_task_lines);
       todo->state.store(kParsed);
       cv.notify_all();
     }
@@ -163,7 +162,6 @@ struct LinePipeline::Impl {
     std::memcpy(c->buf.data(), carry.data(), carry.size());
     size_t size = carry.size();
     carry.clear();
-    c->first_line = next_line;
     c->first_offset = next_offset;
     for (;;) {
       // Fill the buffer.
@@ -199,10 +197,7 @@ struct LinePipeline::Impl {
       skip_oversized(*c, size);
       return c;
     }
-    // Line numbers: count newlines of the kept part.
-    uint64_t lines = static_cast<uint64_t>(std::count(c->buf.data(), c->buf.data() + c->size, '\n'));
-    if (c->size > 0 && c->buf[c->size - 1] != '\n') ++lines;
-    next_line += lines;
+    // Line numbers are assigned in order when the chunk is visited (parsing counts them).
     next_offset += c->size;
     return c;
   }
@@ -238,7 +233,6 @@ struct LinePipeline::Impl {
     c.oversized = true;
     c.oversized_bytes = skipped;
     c.state.store(kParsed);  // nothing to parse
-    next_line += 1;
     next_offset += skipped + 1;
   }
 };
@@ -250,6 +244,7 @@ LinePipeline::~LinePipeline() = default;
 Status LinePipeline::run(const std::function<bool(const PipelineLine&)>& visit) {
   Impl& m = *impl_;
   const size_t max_inflight = 2 * static_cast<size_t>(m.opts.workers) + 2;
+  uint64_t line_no = 1;  // lines are numbered here, in order
   for (;;) {
     // Keep the workers fed.
     while (m.inflight.size() < max_inflight) {
@@ -265,7 +260,7 @@ Status LinePipeline::run(const std::function<bool(const PipelineLine&)>& visit) 
     Chunk& head = *m.inflight.front();
     int expected = kWaiting;
     if (head.state.compare_exchange_strong(expected, kClaimed)) {
-      parse_chunk(head);  // nobody took it yet: do it here rather than wait
+      parse_chunk(head, m.opts.fast_task_lines);  // nobody took it yet: do it here rather than wait
       head.state.store(kParsed);
     } else {
       std::unique_lock<std::mutex> lock(m.mu);
@@ -275,13 +270,12 @@ Status LinePipeline::run(const std::function<bool(const PipelineLine&)>& visit) 
     if (head.oversized) {
       PipelineLine line;
       line.kind = PipelineLine::Kind::oversized;
-      line.number = head.first_line;
+      line.number = line_no++;
       line.offset = head.first_offset;
       line.oversized_bytes = head.oversized_bytes;
       line.complete = head.oversized_complete;
       if (!visit(line)) return ok_status();
     }
-    uint64_t line_no = head.first_line;
     for (const Record& r : head.records) {
       PipelineLine line;
       line.kind = r.kind;

@@ -29,6 +29,7 @@ struct PipelineLine {
 struct PipelineOptions {
   io::LineReaderOptions lines;
   unsigned workers = 0;  // 0: parse on the calling thread only
+  bool fast_task_lines = true;  // false: every line goes to the general parser (for tests)
   size_t chunk_bytes = size_t{4} << 20;
 };
 

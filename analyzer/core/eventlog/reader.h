@@ -23,6 +23,9 @@ struct ReadOptions {
   // Threads that pre-parse task lines besides the caller (the replay itself is sequential).
   // Default: the machine's hardware threads minus one.
   int parse_workers = -1;
+  // The hand-written task-line scanner (on by default); off sends every line through simdjson,
+  // which tests use to check that both give the same answers.
+  bool fast_task_lines = true;
 };
 
 // Reads the log. Fails only when nothing usable was found: the parts cannot be opened, or the
