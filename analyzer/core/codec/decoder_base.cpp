@@ -49,7 +49,7 @@ Result<size_t> InputBuffer::read_exact(std::span<char> out) {
     if (!f.ok()) return f.take_error();
     if (!*f) break;
     size_t n = std::min(out.size() - got, len_ - pos_);
-    std::memcpy(out.data() + got, buf_.data() + pos_, n);
+    if (n != 0) std::memcpy(out.data() + got, buf_.data() + pos_, n);
     consume(n);
     got += n;
   }
@@ -166,7 +166,7 @@ size_t BlockDecoder::produce(std::span<char> out) {
       continue;
     }
     size_t k = std::min(out.size() - n, block_.size() - block_pos_);
-    std::memcpy(out.data() + n, block_.data() + block_pos_, k);
+    if (k != 0) std::memcpy(out.data() + n, block_.data() + block_pos_, k);
     n += k;
     block_pos_ += k;
   }

@@ -159,7 +159,7 @@ struct LinePipeline::Impl {
     c->oversized_complete = true;
     size_t want = std::max(opts.chunk_bytes, carry.size() + opts.chunk_bytes / 2);
     if (c->buf.size() < want + kPadding) c->buf.resize(want + kPadding);
-    std::memcpy(c->buf.data(), carry.data(), carry.size());
+    if (!carry.empty()) std::memcpy(c->buf.data(), carry.data(), carry.size());
     size_t size = carry.size();
     carry.clear();
     c->first_offset = next_offset;

@@ -46,7 +46,7 @@ class ViewSource final : public ByteSource {
   ViewSource(std::string name, std::string_view data) : name_(std::move(name)), data_(data) {}
   Result<size_t> read(std::span<char> out) override {
     size_t n = std::min(out.size(), data_.size() - pos_);
-    std::memcpy(out.data(), data_.data() + pos_, n);
+    if (n != 0) std::memcpy(out.data(), data_.data() + pos_, n);
     pos_ += n;
     return n;
   }
@@ -119,7 +119,7 @@ Result<std::string_view> PeekableSource::peek(size_t n) {
 Result<size_t> PeekableSource::read(std::span<char> out) {
   if (head_pos_ < head_.size()) {
     size_t n = std::min(out.size(), head_.size() - head_pos_);
-    std::memcpy(out.data(), head_.data() + head_pos_, n);
+    if (n != 0) std::memcpy(out.data(), head_.data() + head_pos_, n);
     head_pos_ += n;
     if (head_pos_ == head_.size()) {
       head_.clear();

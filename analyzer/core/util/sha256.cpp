@@ -92,7 +92,7 @@ void Sha256::update(const void* data, size_t size) {
   total_bytes_ += size;
   if (buffered_ > 0) {
     size_t take = std::min(size, kBlockBytes - buffered_);
-    std::memcpy(buffer_.data() + buffered_, p, take);
+    if (take != 0) std::memcpy(buffer_.data() + buffered_, p, take);
     buffered_ += take;
     p += take;
     size -= take;
