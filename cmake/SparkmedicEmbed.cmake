@@ -13,3 +13,19 @@ function(sparkmedic_embed target symbol file)
     COMMENT "Embedding ${file}")
   target_sources(${target} PRIVATE "${out}")
 endfunction()
+
+# sparkmedic_embed_dir(TARGET SYMBOL GLOB) embeds every file matching GLOB (e.g. the pattern
+# catalog) as a table returned by sm::embedded::SYMBOL(); re-globbed when files are added.
+function(sparkmedic_embed_dir target symbol pattern)
+  file(GLOB files CONFIGURE_DEPENDS ${pattern})
+  list(SORT files)
+  set(out "${CMAKE_CURRENT_BINARY_DIR}/embed_dir_${symbol}.cpp")
+  string(REPLACE ";" "\\;" files_arg "${files}")
+  add_custom_command(
+    OUTPUT "${out}"
+    COMMAND ${CMAKE_COMMAND} "-DFILES=${files_arg}" -DOUT=${out} -DSYMBOL=${symbol}
+            -P ${PROJECT_SOURCE_DIR}/cmake/EmbedDir.cmake
+    DEPENDS ${files} ${PROJECT_SOURCE_DIR}/cmake/EmbedDir.cmake
+    COMMENT "Embedding ${pattern}")
+  target_sources(${target} PRIVATE "${out}")
+endfunction()

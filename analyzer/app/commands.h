@@ -20,4 +20,27 @@ struct SummaryArgs {
 
 int run_summary(const SummaryArgs& args);
 
+struct AnalyzeArgs {
+  std::vector<std::string> paths;
+  bool json = false;
+  bool markdown = false;
+  bool quiet = false;
+  bool color = false;
+  std::string html_path;
+  std::string index_path;
+  std::string patterns_dir;
+  std::string runbook_base_url;
+};
+
+int run_analyze(AnalyzeArgs args);
+
+struct PatternsArgs {
+  std::string patterns_dir;
+  std::string target;
+};
+
+int run_patterns_list(const PatternsArgs& args);
+int run_patterns_explain(const PatternsArgs& args);
+int run_patterns_check(const PatternsArgs& args);
+
 }  // namespace sm::app

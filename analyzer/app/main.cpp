@@ -1,5 +1,6 @@
-// sparkmedic-analyze: reads bundles and Spark event logs offline and reports what happened.
-// This program has no network code at all (a test checks its imported symbols).
+// sparkmedic-analyze: reads bundles and Spark logs offline and names the root cause of a
+// failure with its evidence. This program has no network code at all (a test checks its
+// imported symbols).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -9,18 +10,38 @@
 #include "app/commands.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"sparkmedic-analyze: offline analysis of Spark application bundles and event logs"};
+  CLI::App app{"sparkmedic-analyze: why a Spark application failed, from a bundle, an event log or a pasted log, offline"};
   app.set_version_flag("--version", std::string("sparkmedic-analyze ") + SPARKMEDIC_VERSION);
-  app.require_subcommand(1);
+  app.require_subcommand(0, 1);
+
+  sm::app::AnalyzeArgs analyze_args;
+  app.add_option("paths", analyze_args.paths, "Bundle (.tar.zst/.tar.gz/.tar/.zip or directory), event log, log file, or - for stdin");
+  app.add_flag("--json", analyze_args.json, "Print JSON (schema sparkmedic.diagnosis/v1)");
+  app.add_flag("--markdown", analyze_args.markdown, "Print Markdown (for tickets)");
+  app.add_option("--html", analyze_args.html_path, "Also write a self-contained HTML report to this file");
+  app.add_option("--index", analyze_args.index_path, "Keep the SQLite index in this file (docs/index-schema.md)");
+  app.add_option("--patterns", analyze_args.patterns_dir, "Load pattern files from this directory over the built-in catalog");
+  app.add_option("--runbook-base-url", analyze_args.runbook_base_url, "Base URL for runbook links (default: runbooks/ relative)");
+  app.add_flag("--color,!--no-color", analyze_args.color, "Color the terminal report (default: when stdout is a terminal)");
+  app.add_flag("-q,--quiet", analyze_args.quiet, "No progress on stderr");
 
   sm::app::SummaryArgs summary_args;
-  auto* summary = app.add_subcommand("summary", "Summarise the Spark event logs in PATH (bundle, archive, directory, file, or - for stdin)");
+  auto* summary = app.add_subcommand("summary", "Summarise the Spark event logs in PATH (bundle, archive, directory, file, or -)");
   summary->add_option("paths", summary_args.paths, "Inputs")->required();
   summary->add_flag("--json", summary_args.json, "Print JSON (schema sparkmedic.summary/v1) instead of text");
   summary->add_option("--index", summary_args.index_path, "Also write the SQLite index to this file");
   summary->add_option("--quantiles", summary_args.quantiles, "Task-summary quantiles (default 0,0.05,0.25,0.5,0.75,0.95,1)")
       ->delimiter(',');
   summary->add_flag("-q,--quiet", summary_args.quiet, "No progress on stderr");
+
+  sm::app::PatternsArgs patterns_args;
+  auto* patterns = app.add_subcommand("patterns", "The failure-pattern catalog");
+  patterns->require_subcommand(1);
+  patterns->add_option("--patterns", patterns_args.patterns_dir, "Pattern directory to load over the built-in catalog");
+  auto* plist = patterns->add_subcommand("list", "List every failure class with its code, severity and runbook");
+  auto* pexplain = patterns->add_subcommand("explain", "Show one class: meaning, signatures, rules, runbook");
+  pexplain->add_option("class_or_code", patterns_args.target, "A failure class (executor_heap_oom) or code (SM-...)")->required();
+  auto* pcheck = patterns->add_subcommand("check", "Check the catalog: syntax, examples, rules, runbooks, explains-graph");
 
   try {
     app.parse(argc, argv);
@@ -29,5 +50,14 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : sm::app::kExitBadInput;
   }
   if (summary->parsed()) return sm::app::run_summary(summary_args);
-  return sm::app::kExitBadInput;
+  if (patterns->parsed()) {
+    if (plist->parsed()) return sm::app::run_patterns_list(patterns_args);
+    if (pexplain->parsed()) return sm::app::run_patterns_explain(patterns_args);
+    if (pcheck->parsed()) return sm::app::run_patterns_check(patterns_args);
+  }
+  if (analyze_args.paths.empty()) {
+    std::fputs(app.help().c_str(), stderr);
+    return sm::app::kExitBadInput;
+  }
+  return sm::app::run_analyze(analyze_args);
 }

@@ -12,7 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   in.display_name = "fuzz";
   in.parts.push_back({"fuzz", "fuzz", static_cast<int64_t>(size), [&bytes]() -> sm::Result<sm::io::ByteSourcePtr> {
                         return sm::io::memory_source("fuzz", bytes);
-                      }});
+                      }, std::nullopt});
   sm::eventlog::ReadOptions opts;
   opts.lines.max_line_bytes = 1 << 20;
   opts.lines.initial_buffer = 4096;

@@ -57,7 +57,7 @@ TEST_CASE("rolling parts are read in numeric order, not name order", "[eventlog]
 
 TEST_CASE("rolling: in-progress marker, missing parts and compaction are reported", "[eventlog][layout]") {
   using eventlog::FileRef;
-  auto ref = [](std::string p) { return FileRef{p, p, 0, nullptr}; };
+  auto ref = [](std::string p) { return FileRef{p, p, 0, nullptr, std::nullopt}; };
   auto logs = eventlog::find_event_logs({ref("x/eventlog_v2_app-1/events_10_app-1.zstd"),
                                          ref("x/eventlog_v2_app-1/events_9_app-1.zstd"),
                                          ref("x/eventlog_v2_app-1/events_2_app-1.compact"),

@@ -26,6 +26,8 @@ struct FileRef {
   std::string display_name;  // for messages
   int64_t size = -1;
   std::function<Result<io::ByteSourcePtr>()> open;
+  // Set when open() already returns decoded text (the caller sniffed it): the codec it had.
+  std::optional<std::string> decoded_codec;
 };
 
 enum class Layout { single, rolling, legacy_dir, databricks };

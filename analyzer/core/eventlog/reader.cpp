@@ -28,13 +28,21 @@ Result<PartStats> read_part(const FileRef& part, const EventLogInput& input, Eve
   const std::string& name = part.display_name.empty() ? part.path : part.display_name;
   auto opened = part.open();
   if (!opened.ok()) return opened.take_error();
-  // Spark 1.x directories name the codec in a marker file, not in the part's name.
-  std::string codec_name_hint(part.path);
-  if (input.codec_override) codec_name_hint += "." + std::string(codec::codec_name(*input.codec_override));
-  auto decoded = codec::open_decoded(std::move(opened.value()), codec_name_hint, opts.decode);
-  if (!decoded.ok()) return decoded.take_error();
-  stats.codec = std::string(codec::codec_name(decoded->codec));
-  for (auto& w : decoded->warnings) builder.add_warning({name, 0, "codec", w});
+  codec::DecodedStream decoded_stream;
+  if (part.decoded_codec) {
+    decoded_stream.stream = std::move(opened.value());
+    stats.codec = *part.decoded_codec;
+  } else {
+    // Spark 1.x directories name the codec in a marker file, not in the part's name.
+    std::string codec_name_hint(part.path);
+    if (input.codec_override) codec_name_hint += "." + std::string(codec::codec_name(*input.codec_override));
+    auto decoded = codec::open_decoded(std::move(opened.value()), codec_name_hint, opts.decode);
+    if (!decoded.ok()) return decoded.take_error();
+    decoded_stream = std::move(decoded.value());
+    stats.codec = std::string(codec::codec_name(decoded_stream.codec));
+    for (auto& w : decoded_stream.warnings) builder.add_warning({name, 0, "codec", w});
+  }
+  auto* decoded = &decoded_stream;
 
   io::ByteSource& src = *decoded->stream;
   PipelineOptions popts;

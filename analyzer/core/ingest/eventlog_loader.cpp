@@ -120,7 +120,7 @@ void load_directory(const std::string& root, const LoadOptions& opts, LoadedEven
     std::string rel = prefix + fs::relative(entry.path(), root_path, ec).generic_string();
     if (ec) rel = entry.path().filename().string();
     ++out.files_seen;
-    files.push_back({rel, full, static_cast<int64_t>(entry.file_size(ec)), [full]() { return io::open_file(full); }});
+    files.push_back({rel, full, static_cast<int64_t>(entry.file_size(ec)), [full]() { return io::open_file(full); }, std::nullopt});
   }
   auto logs = eventlog::find_event_logs(std::move(files));
   for (const auto& in : logs) {
@@ -162,13 +162,14 @@ Result<LoadedEventLogs> load_event_logs(const std::vector<std::string>& inputs, 
           out.issues.push_back({e.display_name, st.error().message});
           return ok_status();
         }
-        deferred.push_back({e.path, e.display_name, e.size, [dest]() { return io::open_file(dest); }});
+        deferred.push_back({e.path, e.display_name, e.size, [dest]() { return io::open_file(dest); }, std::nullopt});
         return ok_status();
       }
       // A single-file log is read straight from the stream.
       if (obviously_not_event_log(e.path)) return ok_status();
       eventlog::FileRef ref{e.path, e.display_name, e.size,
-                            [&content]() -> Result<io::ByteSourcePtr> { return io::ByteSourcePtr(std::make_unique<BorrowedSource>(content)); }};
+                            [&content]() -> Result<io::ByteSourcePtr> { return io::ByteSourcePtr(std::make_unique<BorrowedSource>(content)); },
+                            std::nullopt};
       auto logs = eventlog::find_event_logs({ref});
       for (const auto& in : logs) read_one(in, opts, out, not_logs);
       return ok_status();

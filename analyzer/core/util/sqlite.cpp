@@ -103,4 +103,6 @@ Result<Stmt> Db::prepare(std::string_view sql) {
 
 std::string Db::last_error() const { return sqlite3_errmsg(db_.get()); }
 
+int64_t Db::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_.get()); }
+
 }  // namespace sm::sql

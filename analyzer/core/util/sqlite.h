@@ -68,6 +68,7 @@ class Db {
   Status exec(std::string_view sql);
   Result<Stmt> prepare(std::string_view sql);
   std::string last_error() const;
+  int64_t last_insert_rowid() const;
   sqlite3* raw() const { return db_.get(); }
 
  private:
