@@ -235,7 +235,8 @@ void AppStateBuilder::on_job_end(const JobEndEvent& e) {
       s->data.status = StageStatus::skipped;
       js->skipped_stage_ids.insert(key.first);
       j.skipped_tasks += s->data.num_tasks;
-      j.active_stages -= 1;
+      // Spark 3.4+ (SPARK-41683) no longer decrements activeStages here: a pending stage was
+      // never counted as active. Older History Servers reported negative numActiveStages.
       finalize_stage(*s);
     }
   };

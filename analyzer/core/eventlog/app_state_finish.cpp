@@ -1,4 +1,5 @@
 // AppStateBuilder: stage finalisation (quantiles) and building the final AppModel.
+#include <limits>
 #include <algorithm>
 
 #include "eventlog/app_state_internal.h"
@@ -66,18 +67,28 @@ static void compute_quantiles(StageAttempt& d, const std::array<QuantileSketch, 
   Quantiles q;
   q.q = qs;
   std::sort(q.q.begin(), q.q.end());
-  uint64_t n = sk[0].count();
+  // Rank base: tasks that reported metrics (the History Server counts its executorRunTime index).
+  const auto& base = sk[static_cast<size_t>(TaskMetric::executor_run_time)];
+  uint64_t n = base.count();
   q.task_count = static_cast<int64_t>(n);
-  q.exact = sk[0].exact();
+  q.exact = true;
+  for (const auto& one : sk) q.exact = q.exact && one.exact();
   std::vector<uint64_t> ranks;
   for (double x : q.q) ranks.push_back(QuantileSketch::hs_rank(x, n));
-  for (size_t i = 0; i < kTaskMetricCount; ++i) q.value[i] = sk[i].at_ranks(ranks);
+  for (size_t i = 0; i < kTaskMetricCount; ++i) {
+    // A metric with fewer values than a rank has no value there (the History Server's NaN).
+    std::vector<uint64_t> ok;
+    for (uint64_t r : ranks) if (r < sk[i].count()) ok.push_back(r);
+    std::vector<double> vals = sk[i].at_ranks(ok);
+    vals.resize(ranks.size(), std::numeric_limits<double>::quiet_NaN());
+    q.value[i] = std::move(vals);
+  }
   d.quantiles = std::move(q);
 }
 
 void AppStateBuilder::finalize_stage(StageState& s) {
   s.live = false;
-  if (s.sketches && s.sketches->at(0).count() > 0) {
+  if (s.sketches && s.sketches->at(static_cast<size_t>(TaskMetric::executor_run_time)).count() > 0) {
     compute_quantiles(s.data, *s.sketches, options_.quantiles);
     if (s.quantiles_incomplete) s.data.quantiles->exact = false;
   }
@@ -89,7 +100,7 @@ void AppStateBuilder::finalize_stage(StageState& s) {
 AppModel AppStateBuilder::finish() {
   // Stages still live at the end (in-progress or cut logs) get their quantiles now.
   for (auto& [key, s] : stages_) {
-    if (s->sketches && s->sketches->at(0).count() > 0) {
+    if (s->sketches && s->sketches->at(static_cast<size_t>(TaskMetric::executor_run_time)).count() > 0) {
       compute_quantiles(s->data, *s->sketches, options_.quantiles);
       if (s->quantiles_incomplete) s->data.quantiles->exact = false;
     }

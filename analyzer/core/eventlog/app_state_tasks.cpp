@@ -208,8 +208,11 @@ void AppStateBuilder::on_task_end(const TaskEndEvent& e) {
     had_live_task = true;
     LiveTask t = lt->second;
     live_tasks_.erase(lt);
-    bool status_success = info.finish_time != 0 && !info.failed && !info.killed;
-    if (status_success && e.has_metrics) {
+    // The History Server's taskSummary (AppStatusStore.taskSummary, Spark 3.x/4.x) scans one
+    // KVStore index per metric over ALL task records of the attempt with a value >= 0; the rank
+    // base is the number of successful tasks with metrics (its executorRunTime index). A task
+    // without metrics (executor lost, fetch failed) still has its duration in the duration index.
+    if (info.finish_time != 0) {
       auto st = stages_.find({t.stage_id, t.stage_attempt_id});
       if (st != stages_.end()) {
         StageState& s = *st->second;
@@ -218,8 +221,23 @@ void AppStateBuilder::on_task_end(const TaskEndEvent& e) {
           s.sketches = std::make_unique<std::array<QuantileSketch, kTaskMetricCount>>();
           for (auto& sk : *s.sketches) sk = QuantileSketch(options_.exact_quantile_tasks);
         }
-        auto values = task_metric_values(e, duration);
-        for (size_t i = 0; i < kTaskMetricCount; ++i) (*s.sketches)[i].add(values[i]);
+        const bool successful = !info.failed && !info.killed;
+        if (e.has_metrics && successful) {
+          auto values = task_metric_values(e, duration);
+          for (size_t i = 0; i < kTaskMetricCount; ++i)
+            if (values[i] >= 0) (*s.sketches)[i].add(values[i]);
+        } else if (e.has_metrics) {
+          // SPARK-26260: a failed or killed task's metrics are stored negated, so only the
+          // values computed from its task info (duration, scheduler delay, getting-result
+          // time) reach the summary.
+          auto values = task_metric_values(e, duration);
+          for (TaskMetric k : {TaskMetric::duration, TaskMetric::scheduler_delay, TaskMetric::getting_result_time}) {
+            const size_t i = static_cast<size_t>(k);
+            if (values[i] >= 0) (*s.sketches)[i].add(values[i]);
+          }
+        } else if (duration >= 0) {
+          (*s.sketches)[static_cast<size_t>(TaskMetric::duration)].add(duration);
+        }
       }
     }
   }
