@@ -116,7 +116,11 @@ Result<AnalysisResult> analyze(const std::vector<std::string>& inputs, const Ana
           return ok_status();
         }
         route.kind = sniff_kind(*head);
-        route.stream = streams_for(route.kind);
+        // A log outside a bundle (a file or a paste in a ticket) may be a driver's or an
+        // executor's: every log signature applies.
+        route.stream = route.kind == EntryKind::other_log
+                           ? catalog::StreamMask{catalog::kDriverLog | catalog::kExecutorLog | catalog::kOtherLog}
+                           : streams_for(route.kind);
         decoded_codec = std::string(codec::codec_name(dec->codec));
         holder = std::move(peek);
         stream = holder.get();

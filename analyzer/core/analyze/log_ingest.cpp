@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "analyze/log_time.h"
+#include "analyze/structured_log.h"
 
 namespace sm::analyze {
 namespace {
@@ -98,6 +99,7 @@ Result<LogIngestStats> LogIngestor::ingest(const LogSource& src, io::ByteSource&
   bool eof = false, first_chunk = true;
   std::optional<Error> read_error;
   Status status;
+  RenderedChunk rendered;
   while (!eof) {
     size_t size = carry;
     while (size < kChunkBytes && !eof) {
@@ -130,42 +132,53 @@ Result<LogIngestStats> LogIngestor::ingest(const LogSource& src, io::ByteSource&
       }
       first_chunk = false;
     }
-    uint64_t counted_to = 0, line_no = base_line;
-    auto st = m.matcher.scan(chunk, src.stream, [&](const match::LineMatch& lm) {
+    // Spark 4 structured (JSON) logs are scanned as the text Spark's pattern layout would
+    // print; matches map back to the JSON line.
+    // Spark switches to the JSON layout after start-up, so a log can begin with pattern-layout
+    // lines: any chunk holding a structured line is rendered (other lines stay verbatim).
+    const bool json = stats.format == "json" || chunk.find("{\"ts\":\"") != std::string_view::npos;
+    if (json) stats.format = "json";
+    if (json) render_structured_chunk(chunk, rendered);
+    const std::string_view scanned = json ? std::string_view(rendered.text) : chunk;
+    uint64_t counted_to = 0, local = 0;
+    auto st = m.matcher.scan(scanned, src.stream, [&](const match::LineMatch& lm) {
       if (!status.ok()) return;
-      line_no += count_newlines(chunk.data() + counted_to, chunk.data() + lm.line_begin);
+      local += count_newlines(scanned.data() + counted_to, scanned.data() + lm.line_begin);
       counted_to = lm.line_begin;
+      const uint64_t line_no = base_line + (json ? rendered.source_line[local] : local);
+      const uint64_t line_offset = json ? rendered.source_offset[local] : lm.line_begin;
+      const std::string_view chunk_text = scanned;
       ++stats.matches;
       if (per_sig[lm.signature]++ >= kMaxMatchesPerSignature) return;
       const auto& si = m.matcher.signatures()[lm.signature];
-      std::string_view line = chunk.substr(lm.line_begin, lm.line_end - lm.line_begin);
+      std::string_view line = chunk_text.substr(lm.line_begin, lm.line_end - lm.line_begin);
       // The time: this line's, else the nearest earlier line with one (stack traces).
       std::optional<int64_t> ts = parse_line_time(line);
       for (size_t b = lm.line_begin, back = 0; !ts && b > 0 && back < 200; ++back) {
         size_t prev_end = b - 1;
-        size_t prev_begin = chunk.rfind('\n', prev_end == 0 ? 0 : prev_end - 1);
+        size_t prev_begin = chunk_text.rfind('\n', prev_end == 0 ? 0 : prev_end - 1);
         prev_begin = prev_begin == std::string_view::npos ? 0 : prev_begin + 1;
         if (prev_begin >= prev_end && prev_end == 0) break;
-        ts = parse_line_time(chunk.substr(prev_begin, prev_end - prev_begin));
+        ts = parse_line_time(chunk_text.substr(prev_begin, prev_end - prev_begin));
         b = prev_begin;
       }
       // Context: a few lines around.
       size_t cb = lm.line_begin;
       for (size_t i = 0; i < kContextBefore && cb > 0; ++i) {
-        size_t p = chunk.rfind('\n', cb >= 2 ? cb - 2 : 0);
+        size_t p = chunk_text.rfind('\n', cb >= 2 ? cb - 2 : 0);
         cb = (p == std::string_view::npos || cb < 2) ? 0 : p + 1;
       }
       size_t ce = lm.line_end;
-      for (size_t i = 0; i < kContextAfter && ce < chunk.size(); ++i) {
-        size_t p = chunk.find('\n', ce + 1);
-        ce = p == std::string_view::npos ? chunk.size() : p;
+      for (size_t i = 0; i < kContextAfter && ce < chunk_text.size(); ++i) {
+        size_t p = chunk_text.find('\n', ce + 1);
+        ce = p == std::string_view::npos ? chunk_text.size() : p;
       }
       std::string extracted = m.matcher.extract(lm.signature, line);
       status = m.insert_match.bind(1, src.app_key).bind(2, stats.file_id).bind(3, src.kind).bind_null(4)
-                   .bind(5, static_cast<int64_t>(line_no)).bind(6, static_cast<int64_t>(base_offset + lm.line_begin))
+                   .bind(5, static_cast<int64_t>(line_no)).bind(6, static_cast<int64_t>(base_offset + line_offset))
                    .bind(7, ts).bind(8, si.cls->id).bind(9, si.sig->name).bind(10, catalog::role_name(si.sig->role))
                    .bind(11, si.sig->weight).bind(12, src.executor_id).bind(13, bounded(line, kMaxMatchText))
-                   .bind(14, bounded(chunk.substr(cb, ce - cb), kMaxContext))
+                   .bind(14, bounded(chunk_text.substr(cb, ce - cb), kMaxContext))
                    .bind(15, extracted.empty() ? std::optional<std::string>() : extracted)
                    .exec();
     });
