@@ -9,7 +9,7 @@ PKGS=(
   libcli11-dev catch2 libtomlplusplus-dev libpcre2-dev
   libzstd-dev zstd liblz4-dev lz4 libsnappy-dev zlib1g-dev
   libcurl4-openssl-dev
-  clang libclang-rt-14-dev ccache python3-venv
+  clang libclang-rt-14-dev ccache python3-venv python3-jsonschema
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -44,9 +44,7 @@ void finding(JsonWriter& w, const diagnose::Finding& f) {
   w.key("facts").begin_object();
   for (const auto& [k, v] : f.facts) w.field(k, redact_for_report(v));
   w.end_object();
-  w.key("runbook").begin_object();
-  w.field("name", f.runbook).field("url", f.runbook_url);
-  w.end_object();
+  w.field("runbook", f.runbook_url).field("runbook_name", f.runbook);
   w.field("explained_by", f.explained_by);
   w.key("explains").begin_array();
   for (const auto& e : f.explains) w.value(e);
@@ -107,6 +105,14 @@ std::string render_json(const ReportInput& in) {
   w.key("findings").begin_array();
   if (!in.diagnoses->empty())
     for (const auto& f : in.diagnoses->front().findings) finding(w, f);
+  w.end_array();
+  w.key("sources").begin_array();
+  if (!in.diagnoses->empty())
+    for (const auto& src : in.diagnoses->front().sources) {
+      w.begin_object();
+      w.field("name", src.name).field("status", src.status).field("detail", src.detail).field("truncated", src.truncated);
+      w.end_object();
+    }
   w.end_array();
   w.key("input_issues").begin_array();
   if (in.issues)
