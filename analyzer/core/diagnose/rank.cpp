@@ -68,8 +68,16 @@ void rank(Diagnosis& d, const catalog::Catalog& catalog, const DataQuality& dq, 
   for (auto& s : symptoms)
     if (!placed.count(s.failure_class)) ordered.push_back(s);
   d.findings = std::move(ordered);
-  // 4. The root cause, or "cannot tell" with what would decide.
-  if (!d.findings.empty() && !d.findings.front().explained_by && d.findings.front().confidence >= opts.confidence_floor) {
+  // 4. The root cause, or "cannot tell" with what would decide. A top finding that is itself
+  //    a known symptom of other classes (lost executors, fetch failures, RPC timeouts...) is
+  //    not named as the root when the data that could show its cause was cut short: the cause
+  //    may be in the part that is missing.
+  std::set<std::string> explainable;
+  for (const auto& c : catalog.classes)
+    for (const auto& e : c.explains) explainable.insert(e);
+  const bool top_is_symptom_class = !d.findings.empty() && explainable.count(d.findings.front().failure_class) > 0;
+  if (!d.findings.empty() && !d.findings.front().explained_by && d.findings.front().confidence >= opts.confidence_floor &&
+      !(top_is_symptom_class && !dq.truncated.empty())) {
     d.root_cause = d.findings.front();
   } else if (!d.findings.empty() || dq.app_failed) {
     d.cannot_tell = true;
