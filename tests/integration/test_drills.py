@@ -1,0 +1,118 @@
+"""Drill tests (ctest label "drill"): each runs one lab drill (lab/drills.py) against the real
+lab and checks the REAL evidence in the bundle sparkmedic-collect wrote.
+
+  test_drills.py up|down                       start / stop the lab (ctest fixture setup/cleanup)
+  test_drills.py run NAME --collect BIN        run the drill; assert its bundle holds every
+                                               expected signal, the app ended as planned and the
+                                               bundle's manifest checks out
+  test_drills.py diagnose NAME --analyze BIN   sparkmedic-analyze BUNDLE --json names the induced
+                                               class as root_cause.failure_class (healthy: none)
+
+The lab lives in SPARKMEDIC_LAB_DIR (CMake points it into the build dir); bundles go to
+SPARKMEDIC_DRILL_OUT. Outcomes only: no timing is asserted (durations are recorded in drill.json).
+"""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "lab"))
+
+import labcore  # noqa: E402
+import drills  # noqa: E402
+from drillkit import check_signals, read_bundle_texts, run_drill  # noqa: E402
+
+
+def out_dir() -> pathlib.Path:
+    return pathlib.Path(os.environ.get("SPARKMEDIC_DRILL_OUT", labcore.lab_dir() / "drills"))
+
+
+def fail(msg: str) -> int:
+    print(f"FAIL: {msg}", flush=True)
+    return 1
+
+
+def cmd_run(name: str, collector: str) -> int:
+    d = drills.DRILLS[name]
+    lab = labcore.Lab()
+    rec = run_drill(lab, d, out_dir(), collector)
+    print(json.dumps({k: rec[k] for k in ("drill", "app_id", "app_exit_code", "duration_s",
+                                          "bundle_bytes", "mechanism", "actions")}, indent=2))
+    problems = []
+    if not rec.get("bundle"):
+        return fail(f"no bundle written; collector: {json.dumps(rec.get('collector'))[:2000]}")
+    # The app ended as the drill planned.
+    code = rec["app_exit_code"]
+    if d.expect_app_exit == "success" and code != 0:
+        problems.append(f"app exit {code}, expected success")
+    if d.expect_app_exit == "failure" and code == 0:
+        problems.append("app exit 0, expected a failure")
+    if d.expect_app_exit == "killed" and code == 0:
+        problems.append("app finished by itself, expected it stuck until the drill stopped it")
+    # Every real signal is in the bundle.
+    checks = check_signals(pathlib.Path(rec["bundle"]), d.signals)
+    rec["signals_found"] = checks
+    for c in checks:
+        print(f"  {'found' if c['found_in'] else 'MISSING'} [{c['where']}] {c['signal']}"
+              + (f"  <- {c['found_in']}" if c["found_in"] else ""))
+        if not c["found_in"]:
+            problems.append(f"signal missing from {c['where']}: {c['signal']}")
+    # The manifest lists every file with its sha256 (the collector verified it; check it lists
+    # the sources a drill always has).
+    texts = read_bundle_texts(pathlib.Path(rec["bundle"]))
+    manifest = json.loads(texts["manifest.json"])
+    status = {s["name"]: s["status"] for s in manifest["sources"]}
+    for src in ("eventlogs", "driver-logs"):
+        if status.get(src) != "collected" and not (src == "eventlogs" and d.failure_class == "config_error"):
+            problems.append(f"source {src} is {status.get(src)}, expected collected")
+    (out_dir() / name / "drill.json").write_text(json.dumps(rec, indent=2) + "\n")
+    if problems:
+        print("driver log tail:\n" + (out_dir() / name / "driver.log").read_text(errors="replace")[-3000:])
+        return fail("; ".join(problems))
+    print(f"{name}: ok ({rec['duration_s']} s, bundle {rec['bundle_bytes']} bytes)")
+    return 0
+
+
+def cmd_diagnose(name: str, analyzer: str) -> int:
+    d = drills.DRILLS[name]
+    rec_path = out_dir() / name / "drill.json"
+    if not rec_path.exists():
+        return fail(f"{rec_path} missing: run the drill first (ctest fixture drill_{name})")
+    rec = json.loads(rec_path.read_text())
+    p = subprocess.run([analyzer, rec["bundle"], "--json", "-q"], capture_output=True, text=True, timeout=300)
+    if p.returncode not in (0, 1):
+        return fail(f"sparkmedic-analyze exit {p.returncode}: {p.stderr[-1000:]}")
+    diag = json.loads(p.stdout)
+    apps = [a for a in diag.get("applications", []) if a.get("app_id") == rec.get("app_id")] or diag.get("applications", [])
+    if not apps:
+        return fail("the diagnosis names no application")
+    root = apps[0].get("root_cause")
+    got = root.get("failure_class") if root else None
+    print(f"{name}: expected root cause {d.root_cause}, analyzer says {got}")
+    if got != d.root_cause:
+        findings = [f.get("failure_class") for f in apps[0].get("findings", [])]
+        return fail(f"root_cause.failure_class is {got}, expected {d.root_cause} (findings: {findings})")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) >= 1 and argv[0] == "up":
+        labcore.Lab().up()
+        return 0
+    if len(argv) >= 1 and argv[0] == "down":
+        print("stopped:", labcore.Lab().down())
+        return 0
+    if len(argv) == 4 and argv[0] == "run" and argv[2] == "--collect":
+        return cmd_run(argv[1], argv[3])
+    if len(argv) == 4 and argv[0] == "diagnose" and argv[2] == "--analyze":
+        return cmd_diagnose(argv[1], argv[3])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
