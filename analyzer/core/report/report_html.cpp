@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "diagnose/sql_functions.h"
 #include "report/report.h"
 #include "util/format.h"
 
@@ -168,6 +169,102 @@ void timeline(std::ostringstream& o, const eventlog::AppModel& m, const diagnose
   if (hidden) o << "<div class=\"meta\">" << hidden << " more bars not drawn.</div>\n";
 }
 
+int metric_index(std::string_view name) {
+  for (size_t i = 0; i < eventlog::kExecutorMetricCount; ++i)
+    if (name == eventlog::kExecutorMetricNames[i]) return static_cast<int>(i);
+  return -1;
+}
+
+std::optional<int64_t> peak(const eventlog::Executor& e, std::string_view name) {
+  int i = metric_index(name);
+  if (i < 0 || !e.peak_metrics.present[static_cast<size_t>(i)]) return std::nullopt;
+  return e.peak_metrics.value[static_cast<size_t>(i)];
+}
+
+std::optional<int64_t> conf_size(const eventlog::AppModel& m, const std::string& key, int64_t unit) {
+  auto it = m.app.spark_properties.find(key);
+  if (it == m.app.spark_properties.end()) return std::nullopt;
+  return diagnose::parse_spark_size(it->second, unit);
+}
+
+// Each executor's peak JVM heap and process RSS against what it was given: the heap limit
+// (spark.executor.memory) and the container limit (heap + memoryOverhead, as Spark sizes pods
+// and YARN containers: max(384 MiB, factor x heap) unless set).
+void memory_chart(std::ostringstream& o, const eventlog::AppModel& m) {
+  const int64_t mib = 1024 * 1024;
+  int64_t heap = conf_size(m, "spark.executor.memory", mib).value_or(1024 * mib);
+  double factor = 0.10;
+  if (auto it = m.app.spark_properties.find("spark.executor.memoryOverheadFactor"); it != m.app.spark_properties.end()) {
+    try {
+      factor = std::stod(it->second);
+    } catch (...) {
+    }
+  }
+  int64_t overhead = conf_size(m, "spark.executor.memoryOverhead", mib)
+                         .value_or(std::max<int64_t>(384 * mib, static_cast<int64_t>(factor * static_cast<double>(heap))));
+  int64_t limit = heap + overhead;
+  struct Row {
+    std::string id;
+    std::optional<int64_t> heap_peak, rss;
+  };
+  std::vector<Row> rows;
+  for (const auto& e : m.executors) {
+    if (e.id == "driver") continue;
+    Row r{e.id, peak(e, "JVMHeapMemory"), std::nullopt};
+    int64_t rss = 0;
+    bool any = false;
+    for (const char* n : {"ProcessTreeJVMRSSMemory", "ProcessTreePythonRSSMemory", "ProcessTreeOtherRSSMemory"})
+      if (auto v = peak(e, n); v && *v > 0) {
+        rss += *v;
+        any = true;
+      }
+    if (any) r.rss = rss;
+    if (r.heap_peak || r.rss) rows.push_back(std::move(r));
+  }
+  if (rows.empty()) return;
+  if (rows.size() > 40) rows.resize(40);
+  int64_t top = limit;
+  for (const auto& r : rows) top = std::max({top, r.heap_peak.value_or(0), r.rss.value_or(0)});
+  const double width = 1100.0, left = 110.0, plot = width - left - 20.0, row = 22.0;
+  const double height = 30.0 + row * static_cast<double>(rows.size());
+  auto x = [&](int64_t v) { return left + plot * static_cast<double>(v) / static_cast<double>(top); };
+  o << "<svg class=\"timeline\" viewBox=\"0 0 " << width << " " << height << "\" role=\"img\" aria-label=\"executor memory\">\n";
+  o << "<line class=\"mark\" x1=\"" << x(heap) << "\" x2=\"" << x(heap) << "\" y1=\"14\" y2=\"" << height << "\" stroke-dasharray=\"4 3\"><title>heap limit (spark.executor.memory) "
+    << esc(fmt::bytes(heap)) << "</title></line>";
+  o << "<text x=\"" << x(heap) << "\" y=\"11\" text-anchor=\"middle\">heap " << esc(fmt::bytes(heap)) << "</text>";
+  o << "<line class=\"mark\" x1=\"" << x(limit) << "\" x2=\"" << x(limit) << "\" y1=\"14\" y2=\"" << height << "\"><title>container limit (heap + overhead) "
+    << esc(fmt::bytes(limit)) << "</title></line>";
+  o << "<text x=\"" << x(limit) << "\" y=\"24\" text-anchor=\"middle\">limit " << esc(fmt::bytes(limit)) << "</text>\n";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& r = rows[i];
+    double y = 28.0 + row * static_cast<double>(i);
+    o << "<text x=\"4\" y=\"" << (y + 12) << "\">executor " << esc(r.id) << "</text>";
+    if (r.rss)
+      o << "<rect class=\"exec-removed\" x=\"" << left << "\" y=\"" << (y + 1) << "\" width=\"" << (x(*r.rss) - left) << "\" height=\"8\"><title>peak process RSS "
+        << esc(fmt::bytes(*r.rss)) << "</title></rect>";
+    if (r.heap_peak)
+      o << "<rect class=\"job-ok\" x=\"" << left << "\" y=\"" << (y + 10) << "\" width=\"" << (x(*r.heap_peak) - left) << "\" height=\"8\"><title>peak JVM heap "
+        << esc(fmt::bytes(*r.heap_peak)) << "</title></rect>";
+    o << "\n";
+  }
+  o << "</svg>\n<div class=\"meta\">Upper bar: peak process-tree RSS (JVM + Python + other); lower bar: peak JVM heap. Dashed: spark.executor.memory; solid: heap + memoryOverhead.</div>\n";
+}
+
+void failed_tasks(std::ostringstream& o, const eventlog::AppModel& m) {
+  if (m.failed_task_groups.empty()) return;
+  o << "<h3>Failed task attempts</h3><table><tr><th class=\"num\">attempts</th><th>reason</th><th>detail</th><th>first</th><th>last</th><th>sample</th></tr>\n";
+  size_t n = 0;
+  for (const auto& g : m.failed_task_groups) {
+    if (++n > 25) break;
+    std::string sample = g.samples.empty() ? g.description : g.samples.front().message;
+    if (sample.size() > 600) sample = sample.substr(0, 600) + "...";
+    o << "<tr><td class=\"num\">" << g.count << "</td><td>" << esc(g.reason) << "</td><td class=\"mono\">" << esc(g.detail_key) << "</td><td class=\"mono\">"
+      << esc(fmt::time_utc(g.first_time)) << "</td><td class=\"mono\">" << esc(fmt::time_utc(g.last_time)) << "</td><td><pre>" << esc(redact_for_report(sample))
+      << "</pre></td></tr>\n";
+  }
+  o << "</table>\n";
+}
+
 const eventlog::AppModel* model_for(const ReportInput& in, const std::string& app_id) {
   if (!in.apps) return nullptr;
   for (const auto& m : *in.apps)
@@ -218,6 +315,9 @@ std::string render_html(const ReportInput& in) {
     if (const auto* m = model_for(in, d.app_id)) {
       o << "<h3>Timeline</h3>\n";
       timeline(o, *m, d);
+      o << "<h3>Executor memory against its limit</h3>\n";
+      memory_chart(o, *m);
+      failed_tasks(o, *m);
     }
     if (!d.alerts.empty()) {
       o << "<h3>Alerts that fired</h3><table><tr><th>alert</th><th>severity</th><th>state</th><th>since</th><th>summary</th><th>runbook</th></tr>\n";
