@@ -41,6 +41,7 @@ std::string gzip(const std::string& data) {
   std::unique_ptr<archive, WriterFree> a(archive_write_new());
   archive_write_set_format_raw(a.get());
   archive_write_add_filter_gzip(a.get());
+  archive_write_set_filter_option(a.get(), "gzip", "timestamp", nullptr);  // no mtime in the header
   archive_write_set_bytes_in_last_block(a.get(), 1);
   REQUIRE(archive_write_open(a.get(), &out, nullptr, append_cb, nullptr) == ARCHIVE_OK);
   std::unique_ptr<archive_entry, EntryFree> e(archive_entry_new());
@@ -222,13 +223,15 @@ TEST_CASE("bundle reader: the History Server /logs zip", "[bundle]") {
 TEST_CASE("bundle reader: stdin is sniffed: archives are opened, other files pass through", "[bundle]") {
   auto dir = temp();
   const std::string log = slurp(std::string(SM_TEST_DATA) + "/bundle/local-1430917381535_1");
-  write_file(dir.file("log.gz"), gzip(log));
+  // One compression: libarchive's gzip filter stamps the current second into the header.
+  const std::string gz = gzip(log);
+  write_file(dir.file("log.gz"), gz);
   {
     StdinFrom in(dir.file("log.gz"));
     Got g = read_all_entries("-");
     CHECK(g.report.form == InputForm::stdin_single);
     REQUIRE(g.paths == std::vector<std::string>{"stdin.gz"});
-    CHECK(g.content["stdin.gz"] == gzip(log));
+    CHECK(g.content["stdin.gz"] == gz);
     CHECK(g.entries["stdin.gz"].size == -1);
     CHECK(g.entries["stdin.gz"].display_name == "<stdin>");
   }
