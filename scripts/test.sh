@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-bash scripts/install-spark.sh >/dev/null
+bash scripts/install-spark.sh --with-35 >/dev/null  # 3.5.9 too: the History Server checks cover both
+bash scripts/install-lab-deps.sh >/dev/null    # Prometheus, Alertmanager (Debian packages) for the lab and drills
 jobs="$(nproc)"
 
 echo "== CI build (-Werror) and tests"
