@@ -43,8 +43,12 @@ class Signal:
     regex: str | None = None
     note: str = ""
     needs_source: str | None = None   # a collector source that must exist for this signal
+    check: Callable[[str], str | None] | None = None  # computed: text -> finding, or None
+    label: str = ""                   # what `check` looks for
 
     def describe(self) -> str:
+        if self.check is not None:
+            return self.label
         return self.text if self.text is not None else f"/{self.regex}/"
 
 
@@ -68,6 +72,8 @@ class Drill:
     timeout: float = DEFAULT_TIMEOUT
     env: dict = field(default_factory=dict)
     mechanism: str = ""               # filled at run time where a drill picks one (cgroup...)
+    launcher: str = "spark-submit"    # or "python": run the app with the venv python (clients)
+    has_eventlog: bool = True         # False where no Spark app ever starts
 
     @property
     def root_cause(self) -> str | None:
@@ -168,20 +174,23 @@ def collect_argv(collector: str, opts: set[str], ctx: DrillContext, bundle: path
                  t_start: float, t_end: float, live: bool, network: bool = True) -> list[str]:
     lab, app = ctx.lab, ctx.app_id()
     argv = [collector, "--out", str(bundle)]
-    if app:
-        argv += ["--app-id", app]
-    argv += ["--app-name", f"drill-{ctx.drill.name}"] if not app else []
+    app_ids = ([app] if app else []) + [a for a in ctx.extra.get("app_ids", []) if a != app]
+    for a in app_ids:
+        argv += ["--app-id", a]
+    argv += ["--app-name", f"drill-{ctx.drill.name}"] if not app_ids else []
     argv += ["--eventlog", str(lab.events)]
-    argv += ["--driver-log", str(ctx.driver_log)]
+    for dl in ctx.extra.get("driver_logs", [ctx.driver_log]):
+        argv += ["--driver-log", str(dl)]
     worker_dirs = [lab.work_dir(w) for w in ("worker-1", "worker-2")]
     if network and "--worker-dir" in opts:
         for w in worker_dirs:
             argv += ["--worker-dir", str(w)]
-    elif app:
-        for w in worker_dirs:
-            for d in sorted((w / app).glob("*")) if (w / app).is_dir() else []:
-                if d.is_dir():
-                    argv += ["--executor-log", f"{d.name}={d}"]
+    else:
+        for a in app_ids:
+            for w in worker_dirs:
+                for d in sorted((w / a).glob("*")) if (w / a).is_dir() else []:
+                    if d.is_dir():
+                        argv += ["--executor-log", f"{d.name}={d}" if len(app_ids) == 1 else f"{a}-{d.name}={d}"]
     # Daemon logs of the lab (worker: executor exit codes; master: app and worker state).
     for name in ("master", "worker-1", "worker-2"):
         p = lab.root / "logs" / f"{name}.out"
@@ -248,6 +257,9 @@ def submit_argv(ctx: DrillContext) -> list[str]:
     })
     conf.update(d.conf)
     conf.update(ctx.conf)
+    if d.launcher == "python":
+        return [labcore.venv_python(), str(APPS / d.app)] + [
+            a.format(run=ctx.run_dir, lab=lab.root) for a in d.app_args]
     argv = ["bash", os.path.join(home, "bin", "spark-submit"), "--master", master]
     for k, v in conf.items():
         argv += ["--conf", f"{k}={v}"]
@@ -288,7 +300,7 @@ def run_drill(lab: labcore.Lab, drill: Drill, out: pathlib.Path, collector: str)
     try:
         if drill.setup:
             drill.setup(ctx)
-        if drill.master == "lab":
+        if drill.launcher == "spark-submit":
             target_file = lab.register_driver(f"drill-{drill.name}", ctx.ui_port,
                                               {"drill": drill.name, "app_name": f"drill-{drill.name}"})
         env = lab._spark_env({"LAB_APPINFO": str(ctx.appinfo_path), "PYTHONUNBUFFERED": "1",
@@ -434,11 +446,16 @@ def check_signals(bundle: pathlib.Path, signals: list[Signal]) -> list[dict]:
     for s in signals:
         prefixes = WHERE_PREFIX[s.where]
         pool = {k: v for k, v in texts.items() if k.startswith(prefixes)}
-        found_in = None
+        found_in, detail = None, None
         for k, v in pool.items():
-            if (s.text is not None and s.text in v) or (s.regex is not None and re.search(s.regex, v)):
+            if s.check is not None:
+                detail = s.check(v)
+                if detail:
+                    found_in = k
+                    break
+            elif (s.text is not None and s.text in v) or (s.regex is not None and re.search(s.regex, v)):
                 found_in = k
                 break
         results.append({"where": s.where, "signal": s.describe(), "found_in": found_in,
-                        "source_present": bool(pool)})
+                        "detail": detail, "source_present": bool(pool)})
     return results

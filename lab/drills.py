@@ -3,8 +3,10 @@ healthy ones, succeeds), on the lab's standalone cluster unless it needs somethi
 See docs/drills.md for what each leaves behind, quoted from a real run."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import subprocess
 import pathlib
 import signal
 import sys
@@ -113,7 +115,10 @@ def cgroup_setup(ctx: DrillContext):
     try:
         cg.mkdir()
         (cg / "memory.limit_in_bytes").write_text(str(CONTAINER_LIMIT))
-        (cg / "memory.move_charge_at_immigrate").write_text("1")
+        try:   # charge what the JVM already holds too, where the kernel still supports it
+            (cg / "memory.move_charge_at_immigrate").write_text("1")
+        except OSError:
+            pass
         ctx.extra["cgroup"] = cg
         ctx.drill.mechanism = (f"cgroup v1 memory limit {CONTAINER_LIMIT >> 20} MiB ({cg}); the kernel "
                                "OOM killer SIGKILLs the executor")
@@ -255,7 +260,7 @@ drill(Drill(
 
 drill(Drill(
     "driver_max_result_size", "driver_max_result_size",
-    "collect() of ~30 MiB of rows with spark.driver.maxResultSize=2m.",
+    "collect() of 400k rows of SHA-256 hex strings (~30 MB) with spark.driver.maxResultSize=2m.",
     "max_result.py", conf={"spark.driver.maxResultSize": "2m"},
     signals=[Signal("eventlog", regex=r"Total size of serialized results of \d+ tasks \([\d.]+ [KMG]iB\) "
                                       r"is bigger than spark\.driver\.maxResultSize \(2\.0 MiB\)")]))
@@ -264,14 +269,16 @@ drill(Drill(
     "driver_heap_oom", "driver_heap_oom",
     "collect() of 3M rows (~400 MB) into a 512 MiB driver heap with spark.driver.maxResultSize=0.",
     "driver_oom.py", conf={"spark.driver.maxResultSize": "0", "spark.driver.memory": "512m"},
-    signals=[Signal("driver", text="java.lang.OutOfMemoryError: Java heap space")]))
+    signals=[Signal("driver", regex=r"An error occurred while calling o\d+\.collectToPython\.\n: java\.lang\.OutOfMemoryError: Java heap space")]))
 
 drill(Drill(
     "executor_heap_oom", "executor_heap_oom",
-    "collect_list over one key of 30M rows in 512 MiB executors: the JVM heap runs out.",
+    "collect_list over one key of 20M rows in 512 MiB executors: the JVM heap runs out (spark.task.maxFailures=2).",
     "executor_oom.py", conf={"spark.executor.memory": "512m", "spark.task.maxFailures": "2"},
     signals=[Signal("executor", text="java.lang.OutOfMemoryError: Java heap space"),
-             Signal("eventlog", regex=r"ExecutorLostFailure|OutOfMemoryError")]))
+             Signal("eventlog", text="java.lang.OutOfMemoryError: Java heap space"),
+             Signal("eventlog", text='"Removed Reason":"Command exited with code 52"',
+                     note="52 = SparkExitCode.OOM: the executor's uncaught-exception handler exits with it")]))
 
 drill(Drill(
     "container_memory_exceeded", "container_memory_exceeded",
@@ -281,6 +288,412 @@ drill(Drill(
     setup=cgroup_setup, action=cgroup_action, cleanup=cgroup_cleanup,
     signals=[EXEC_LOST,
              Signal("eventlog", text='"Removed Reason":"Command exited with code 137"')]))
+
+
+# -- second wave: the rest of the catalog ---------------------------------------------------------
+
+drill(Drill(
+    "config_error", "config_error",
+    "Submitted with spark.executor.memory=256m, below Spark's 450 MiB minimum: SparkContext refuses to start.",
+    "config_error.py", conf={"spark.executor.memory": "256m"}, has_eventlog=False,
+    signals=[Signal("driver", regex=r"Executor memory \d+ must be at least \d+\. Please increase executor memory "
+                                    r"using the --executor-memory option or spark\.executor\.memory in Spark configuration\.")]))
+
+
+def storage_remove_during_read(ctx: DrillContext):
+    if not ctx.wait_phase("reading", 80):
+        return
+    busy = ctx.wait_for(ctx.executors_with_tasks, 40)
+    if not busy:
+        return
+    data = ctx.run_dir / "input"
+    files = sorted(data.glob("part-*"))
+    for f in files:
+        f.unlink()
+    ctx.note(f"deleted the {len(files)} input files while the first read tasks ran")
+
+
+drill(Drill(
+    "storage_io", "storage_io",
+    "Reads 24 CSV files with a slow UDF; the input files are deleted while the read runs, so the "
+    "tasks that open them later fail (4 attempts) and the job aborts.",
+    "storage_io.py", ["removed", "{run}"], action=storage_remove_during_read,
+    signals=[Signal("eventlog", regex=r"FAILED_READ_FILE\.FILE_NOT_EXIST|FileNotFoundException"),
+             Signal("eventlog", regex=r"File file:\S+/input/part-\S+\.csv does not exist"),
+             Signal("eventlog", regex=r"Task \d+ in stage [\d.]+ failed 4 times")]))
+
+drill(Drill(
+    "storage_io_missing_path", "storage_io",
+    "Reads Parquet from a path that does not exist: the query fails in the driver before any job.",
+    "storage_io.py", ["missing", "{run}"],
+    signals=[Signal("driver", regex=r"\[PATH_NOT_FOUND\] Path does not exist: file:\S+/no-such-dir/events")]))
+
+drill(Drill(
+    "serialization", "serialization",
+    "A task closure captures a threading.Lock; cloudpickle cannot serialize it and no task is ever launched.",
+    "serialization.py", ["closure"],
+    signals=[Signal("driver", text="cannot pickle '_thread.lock' object")]))
+
+drill(Drill(
+    "serialization_kryo", "serialization",
+    "Task results of 3 MiB with spark.serializer=KryoSerializer and spark.kryoserializer.buffer.max=1m: "
+    "Kryo's output buffer overflows on the executors.",
+    "serialization.py", ["kryo"],
+    conf={"spark.serializer": "org.apache.spark.serializer.KryoSerializer",
+          "spark.kryoserializer.buffer.max": "1m"},
+    signals=[Signal("eventlog", regex=r"Kryo serialization failed: Buffer overflow\. Available: \d+, required: \d+"),
+             Signal("eventlog", text="To avoid this, increase spark.kryoserializer.buffer.max value.")]))
+
+drill(Drill(
+    "python_worker_crash", "python_worker",
+    "A Python UDF makes its worker process segfault (ctypes reads address 0) on one row; every attempt crashes.",
+    "python_worker.py", ["crash"],
+    signals=[Signal("eventlog", text="Python worker exited unexpectedly (crashed)"),
+             Signal("eventlog", regex=r"Task \d+ in stage [\d.]+ failed 4 times")]))
+
+drill(Drill(
+    "python_worker_memory", "python_worker",
+    "A Python UDF allocates 600 MiB with spark.executor.pyspark.memory=256m: Spark caps the worker's "
+    "address space and Python raises MemoryError.",
+    "python_worker.py", ["memory"], conf={"spark.executor.pyspark.memory": "256m"},
+    signals=[Signal("eventlog", text="MemoryError"),
+             Signal("eventlog", regex=r"Task \d+ in stage [\d.]+ failed 4 times")]))
+
+
+def stop_busy_executors(ctx: DrillContext):
+    """SIGSTOP every executor that runs a task (a frozen JVM: long GC pause, swapped host), so its
+    heartbeats stop; resume them once the app is over."""
+    stopped = {}
+    while ctx.proc.poll() is None and not ctx.stop.is_set() and len(stopped) < 4:
+        busy = ctx.wait_for(lambda: [e for e in ctx.executors_with_tasks() if e["id"] not in stopped], 60)
+        if not busy:
+            break
+        pids = ctx.executor_pids()
+        for e in busy:
+            if e["id"] in pids and e["id"] not in stopped:
+                time.sleep(0.5)
+                os.kill(pids[e["id"]], signal.SIGSTOP)
+                stopped[e["id"]] = pids[e["id"]]
+                ctx.note(f"SIGSTOP executor {e['id']} (pid {pids[e['id']]}) while it ran a task")
+    ctx.wait_for(lambda: ctx.proc.poll() is not None, 110)
+    for e, pid in stopped.items():
+        try:
+            os.kill(pid, signal.SIGCONT)
+        except ProcessLookupError:
+            pass
+
+
+drill(Drill(
+    "network_rpc", "network_rpc",
+    "Each executor running a task is frozen with SIGSTOP; with spark.network.timeout=10s its heartbeats "
+    "stop, the driver declares it lost, and a task's second loss (spark.task.maxFailures=2) aborts the job.",
+    "slow_stage.py", ["2", "40"],
+    conf={"spark.network.timeout": "10s", "spark.executor.heartbeatInterval": "1s",
+          "spark.network.timeoutInterval": "1s", "spark.task.maxFailures": "2"},
+    action=stop_busy_executors,
+    signals=[Signal("eventlog", regex=r"Executor heartbeat timed out after \d+ ms"),
+             Signal("driver", regex=r"WARN HeartbeatReceiver: Removing executor \d+ with no recent heartbeats: \d+ ms exceeds timeout 10000 ms")]))
+
+
+def thread_dump_then_collect(ctx: DrillContext):
+    """Waits until the stuck task has run 15 s, has the executor JVM print a thread dump (kill -3,
+    what on-call does), then lets the runner collect while the job is still stuck."""
+    if not ctx.wait_phase("running", 80):
+        ctx.done_phase.set()
+        return
+    busy = ctx.wait_for(ctx.executors_with_tasks, 60)
+    time.sleep(15)
+    pids = ctx.executor_pids()
+    for e in busy or []:
+        if e["id"] in pids:
+            os.kill(pids[e["id"]], signal.SIGQUIT)
+            ctx.note(f"kill -3 (thread dump) executor {e['id']} (pid {pids[e['id']]}), task running for 15 s")
+    time.sleep(2)
+    ctx.done_phase.set()
+
+
+drill(Drill(
+    "job_stuck_hung", "job_stuck_hung",
+    "One task of a Python UDF waits forever; after 15 s the executor prints a thread dump (kill -3) and "
+    "the collector runs while the job is still stuck.",
+    "hung.py", expect_app_exit="killed", collect_while_running=True, timeout=90,
+    action=thread_dump_then_collect,
+    signals=[Signal("eventlog", text='"Event":"SparkListenerTaskStart"'),
+             Signal("executor", text="Full thread dump OpenJDK 64-Bit Server VM"),
+             Signal("executor", regex=r'"Executor task launch worker for task 0\.0 in stage \d+\.0 \(TID \d+\)"')]))
+
+
+def skew_check(text: str) -> str | None:
+    """The reduce stage's tasks: the largest shuffle read is >= 10x the median."""
+    import statistics
+    reads: dict[int, list[int]] = {}
+    for line in text.splitlines():
+        if '"Event":"SparkListenerTaskEnd"' not in line:
+            continue
+        ev = json.loads(line)
+        m = ev.get("Task Metrics") or {}
+        recs = (m.get("Shuffle Read Metrics") or {}).get("Total Records Read", 0)
+        if recs:
+            reads.setdefault(ev["Stage ID"], []).append(recs)
+    for stage, r in reads.items():
+        if len(r) >= 4 and max(r) >= 10 * max(1, statistics.median(r)):
+            return f"stage {stage}: max shuffle records read {max(r)} vs median {statistics.median(r)}"
+    return None
+
+
+drill(Drill(
+    "data_skew", "data_skew",
+    "groupBy().applyInPandas over a key that holds 95% of 400k rows (AQE off): one reduce task reads "
+    "almost everything and runs long; the app succeeds late.",
+    "data_skew.py", expect_app_exit="success",
+    signals=[Signal("eventlog", check=skew_check, label="a stage whose largest task reads >= 10x the median shuffle records")]))
+
+drill(Drill(
+    "broadcast_failure", "broadcast_failure",
+    "A broadcast join whose build side (40 rows through a 0.5 s UDF) takes longer than "
+    "spark.sql.broadcastTimeout=3.",
+    "broadcast.py", conf={"spark.sql.broadcastTimeout": "3"},
+    signals=[Signal("driver", regex=r"Could not execute broadcast in 3 secs")]))
+
+drill(Drill(
+    "dependency_conflict", "dependency_conflict",
+    "Reads over JDBC with driver org.postgresql.Driver, whose jar was never shipped: ClassNotFoundException.",
+    "dependency.py",
+    signals=[Signal("driver", text="java.lang.ClassNotFoundException: org.postgresql.Driver")]))
+
+
+def small_local_dir(ctx: DrillContext):
+    mnt = ctx.lab.root / "mnt" / ctx.drill.name
+    mnt.mkdir(parents=True, exist_ok=True)
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48m", "sparkmedic-lab", str(mnt)],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError(f"disk_space needs a small filesystem: mount -t tmpfs failed: {r.stderr.strip()}")
+    ctx.extra["mnt"] = mnt
+    ctx.conf["spark.local.dir"] = str(mnt)
+    ctx.drill.mechanism = f"tmpfs of 48 MiB mounted at {mnt} (mount -t tmpfs -o size=48m), spark.local.dir"
+
+
+def umount_local_dir(ctx: DrillContext):
+    mnt = ctx.extra.get("mnt")
+    if mnt:
+        subprocess.run(["umount", str(mnt)], capture_output=True)
+        with contextlib.suppress(OSError):
+            mnt.rmdir()
+
+
+drill(Drill(
+    "disk_space", "disk_space",
+    "local[2] with spark.local.dir on a 48 MiB tmpfs; a 3M-row shuffle of SHA-2 strings fills it.",
+    "disk_space.py", master="local[2]", setup=small_local_dir, cleanup=umount_local_dir,
+    signals=[Signal("eventlog", text="No space left on device"),
+             Signal("driver", text="No space left on device")]))
+
+
+# -- Spark Connect --------------------------------------------------------------------------------
+
+CONNECT_SERVER = "org.apache.spark.sql.connect.service.SparkConnectServer"
+
+
+def start_connect_server(ctx: DrillContext, port: int, extra: dict | None = None) -> None:
+    """A real Spark Connect server (spark-submit --class SparkConnectServer, as
+    sbin/start-connect-server.sh does), local[2], event log and metrics as every lab app."""
+    lab = ctx.lab
+    conf = dict(lab.app_conf())
+    conf.update({"spark.connect.grpc.binding.port": str(port),
+                 "spark.connect.grpc.binding.address": labcore.LOOPBACK,
+                 "spark.app.name": f"drill-{ctx.drill.name}", "spark.ui.port": str(ctx.ui_port),
+                 "spark.port.maxRetries": "0"})
+    conf.update(extra or {})
+    argv = ["bash", os.path.join(lab.home, "bin", "spark-submit"), "--master", "local[2]",
+            "--class", CONNECT_SERVER]
+    for k, v in conf.items():
+        argv += ["--conf", f"{k}={v}"]
+    argv += ["spark-internal"]
+    n = len(ctx.extra.setdefault("servers", []))
+    log = ctx.run_dir / f"connect-server-{n + 1}.log"
+    with open(log, "wb") as f:
+        proc = subprocess.Popen(argv, env=lab._spark_env(), stdout=f, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True, cwd=str(ctx.run_dir))
+    ctx.extra["servers"].append(proc)
+    ctx.extra.setdefault("driver_logs", [ctx.driver_log]).append(log)
+    deadline = time.monotonic() + 90
+    while not labcore.port_open(port):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"Spark Connect server did not start; see {log}")
+        time.sleep(0.3)
+    import re
+    m = re.search(r"(local-\d+)", log.read_text(errors="replace"))
+    if m:
+        ctx.extra.setdefault("app_ids", []).append(m.group(1))
+    ctx.note(f"Spark Connect server {n + 1} up on port {port} (pid {proc.pid})")
+
+
+def stop_connect_servers(ctx: DrillContext) -> None:
+    from labcore import sparklab
+    for proc in ctx.extra.get("servers", []):
+        if proc.poll() is None:
+            sparklab._kill_group(proc.pid, grace=10.0)
+            proc.wait(timeout=10)
+
+
+def connect_setup(extra: dict | None = None, server: bool = True):
+    def setup(ctx: DrillContext):
+        port = labcore.sparklab.free_port()
+        ctx.extra["connect_port"] = port
+        ctx.drill.app_args[1:] = [f"sc://{labcore.LOOPBACK}:{port}"]
+        if server:
+            start_connect_server(ctx, port, extra)
+        else:
+            ctx.extra["driver_logs"] = [ctx.driver_log]
+            ctx.note(f"no server on port {port}: the client's target is unreachable")
+    return setup
+
+
+def connect_restart(ctx: DrillContext):
+    if not ctx.wait_phase("first-query-done", 80):
+        return
+    stop_connect_servers(ctx)
+    ctx.note("Spark Connect server stopped (SIGTERM) after the client's first query")
+    start_connect_server(ctx, ctx.extra["connect_port"])
+    write_go(ctx)
+
+
+drill(Drill(
+    "spark_connect_unreachable", "spark_connect",
+    "A Spark Connect client (pyspark 4 remote) whose server is not listening; 3 retries, then it gives up.",
+    "connect_client.py", ["unreachable", "sc://"], launcher="python", has_eventlog=False,
+    setup=connect_setup(server=False),
+    signals=[Signal("driver", text="StatusCode.UNAVAILABLE"),
+             Signal("driver", regex=r"failed to connect to all addresses")]))
+
+drill(Drill(
+    "spark_connect_session_restart", "spark_connect",
+    "A Spark Connect session runs one query; the server restarts (new driver); the next query on "
+    "the old session fails.",
+    "connect_client.py", ["restart", "sc://"], launcher="python",
+    setup=connect_setup(), action=connect_restart, cleanup=stop_connect_servers,
+    signals=[Signal("driver", regex=r"INVALID_HANDLE\.SESSION_CHANGED|SESSION_NOT_FOUND")]))
+
+drill(Drill(
+    "spark_connect_message_too_big", "spark_connect",
+    "A client sends a ~4 MB local relation to a server whose spark.connect.grpc.maxInboundMessageSize is 1 MiB.",
+    "connect_client.py", ["too_big", "sc://"], launcher="python",
+    setup=connect_setup({"spark.connect.grpc.maxInboundMessageSize": "1048576"}), cleanup=stop_connect_servers,
+    signals=[Signal("driver", text="StatusCode.RESOURCE_EXHAUSTED")]))
+
+
+# -- Celeborn --------------------------------------------------------------------------------------
+
+CELEBORN_PACKAGE = "org.apache.celeborn:celeborn-client-spark-4-shaded_2.13:0.6.1"
+
+
+def celeborn_setup(ctx: DrillContext):
+    closed = labcore.sparklab.free_port()   # nothing listens there
+    ctx.conf.update({
+        "spark.jars.packages": CELEBORN_PACKAGE,
+        "spark.jars.ivy": str(labcore.sparklab.cache_dir() / "ivy"),
+        "spark.shuffle.manager": "org.apache.spark.shuffle.celeborn.SparkShuffleManager",
+        "spark.serializer": "org.apache.spark.serializer.KryoSerializer",
+        "spark.celeborn.master.endpoints": f"{labcore.LOOPBACK}:{closed}",
+        "spark.shuffle.service.enabled": "false",
+        "spark.celeborn.client.spark.shuffle.fallback.policy": "NEVER",
+        "spark.celeborn.client.push.replicate.enabled": "false",
+    })
+    ctx.drill.mechanism = f"{CELEBORN_PACKAGE} (Maven Central, via spark.jars.packages); master endpoint {labcore.LOOPBACK}:{closed} has no listener"
+
+
+drill(Drill(
+    "celeborn_shuffle", "celeborn_shuffle",
+    "A word count with the real Celeborn Spark client as shuffle manager, pointed at a Celeborn master "
+    "that is not there, with fallback to Spark's shuffle disabled (policy NEVER).",
+    "healthy.py", ["wordcount"], setup=celeborn_setup, timeout=110,
+    signals=[Signal("driver", regex=r"org\.apache\.celeborn\S*")]))
+
+
+# -- driver_crash_loop: standalone cluster mode with --supervise -----------------------------------
+
+def crashing_driver_jar(ctx: DrillContext) -> pathlib.Path:
+    """Compiles apps/CrashingDriver.java against the lab's Spark jars (cached by source hash)."""
+    import hashlib
+    src = labcore.HERE / "apps" / "CrashingDriver.java"
+    digest = hashlib.sha256(src.read_bytes()).hexdigest()[:12]
+    out = ctx.lab.root / "jars" / f"crashing-driver-{digest}.jar"
+    if out.exists():
+        return out
+    build = ctx.lab.root / "jars" / f"build-{digest}"
+    build.mkdir(parents=True, exist_ok=True)
+    cp = os.path.join(ctx.lab.home, "jars", "*")
+    subprocess.run(["javac", "-cp", cp, "-d", str(build), str(src)], check=True, capture_output=True)
+    subprocess.run(["jar", "cf", str(out), "-C", str(build), "."], check=True, capture_output=True)
+    return out
+
+
+def crash_loop_setup(ctx: DrillContext):
+    jar = crashing_driver_jar(ctx)
+    missing = ctx.run_dir / "no-such-input"
+    ctx.drill.submit_args[:] = ["--deploy-mode", "cluster", "--supervise", "--class", "CrashingDriver"]
+    ctx.drill.app = str(jar)
+    ctx.drill.app_args[:] = [f"file:{missing}"]
+
+
+def master_json(ctx: DrillContext) -> dict:
+    import urllib.request
+    with urllib.request.urlopen(ctx.lab.url("master-ui") + "/json/", timeout=3) as r:
+        return json.loads(r.read())
+
+
+def crash_loop_watch(ctx: DrillContext):
+    """Waits for the driver to be relaunched by its worker (3 failures), then kills it through the
+    master (spark-class org.apache.spark.deploy.Client kill) and lets the runner collect."""
+    import re
+    lab = ctx.lab
+    driver_id = None
+    deadline = time.monotonic() + 100
+    worker_logs = [lab.root / "logs" / f"{w}.out" for w in ("worker-1", "worker-2")]
+    start_sizes = {p: p.stat().st_size for p in worker_logs if p.exists()}
+
+    def relaunches() -> int:
+        n = 0
+        for p in worker_logs:
+            with open(p, "rb") as f:
+                f.seek(start_sizes.get(p, 0))
+                n += len(re.findall(rb"re-launching after", f.read()))
+        return n
+
+    while time.monotonic() < deadline and not ctx.stop.is_set():
+        with contextlib.suppress(Exception):
+            m = re.search(r"(driver-\d+-\d+)", ctx.driver_log.read_text(errors="replace"))
+            if m:
+                driver_id = m.group(1)
+        if driver_id and relaunches() >= 3:
+            break
+        time.sleep(0.5)
+    ctx.note(f"driver {driver_id} relaunched {relaunches()} time(s) by its worker")
+    if driver_id:
+        subprocess.run(["bash", os.path.join(lab.home, "bin", "spark-class"), "org.apache.spark.deploy.Client",
+                        "kill", lab.url("master"), driver_id], env=lab._spark_env(), capture_output=True, timeout=60)
+        ctx.note(f"killed {driver_id} through the master")
+        time.sleep(2)
+        ctx.extra["driver_logs"] = [ctx.driver_log] + sorted(
+            p for w in ("worker-1", "worker-2") for p in (lab.work_dir(w) / driver_id).glob("std*"))
+    with contextlib.suppress(Exception):
+        j = master_json(ctx)
+        ids = [a["id"] for a in j.get("completedapps", []) + j.get("activeapps", [])
+               if a.get("name") == f"drill-{ctx.drill.name}"]
+        ctx.extra["app_ids"] = ids
+        ctx.note(f"applications of the driver's attempts: {', '.join(ids)}")
+    ctx.done_phase.set()
+
+
+drill(Drill(
+    "driver_crash_loop", "driver_crash_loop",
+    "A JVM driver submitted in standalone cluster deploy mode with --supervise fails at once (its "
+    "input path does not exist); its worker relaunches it, it fails again, 3 times, then the drill kills it.",
+    "CrashingDriver.java", setup=crash_loop_setup, action=crash_loop_watch,
+    collect_while_running=True, expect_app_exit="any", timeout=110,
+    signals=[Signal("other", regex=r"Command exited with status 1, re-launching after \d+ s\."),
+             Signal("driver", regex=r"Input path does not exist: file:\S+/no-such-input")]))
 
 
 # -- commands --------------------------------------------------------------------------------------

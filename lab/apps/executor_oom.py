@@ -4,6 +4,6 @@ import labapp
 from pyspark.sql import functions as F
 
 spark = labapp.session()
-df = spark.range(0, 30000000, numPartitions=2).select((F.col("id") % 1).alias("k"),
+df = spark.range(0, 20000000, numPartitions=2).select((F.col("id") % 1).alias("k"),
                                                        F.concat(F.lit("v"), F.col("id").cast("string")).alias("v"))
 print(df.groupBy("k").agg(F.collect_list("v").alias("vs")).select(F.size("vs")).collect())

@@ -67,7 +67,7 @@ def cmd_run(name: str, collector: str) -> int:
     manifest = json.loads(texts["manifest.json"])
     status = {s["name"]: s["status"] for s in manifest["sources"]}
     for src in ("eventlogs", "driver-logs"):
-        if status.get(src) != "collected" and not (src == "eventlogs" and d.failure_class == "config_error"):
+        if status.get(src) != "collected" and not (src == "eventlogs" and not d.has_eventlog):
             problems.append(f"source {src} is {status.get(src)}, expected collected")
     (out_dir() / name / "drill.json").write_text(json.dumps(rec, indent=2) + "\n")
     if problems:
