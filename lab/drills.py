@@ -123,6 +123,8 @@ def cgroup_setup(ctx: DrillContext):
         ctx.drill.mechanism = (f"cgroup v1 memory limit {CONTAINER_LIMIT >> 20} MiB ({cg}); the kernel "
                                "OOM killer SIGKILLs the executor")
     except OSError as e:
+        with contextlib.suppress(OSError):
+            cg.rmdir()
         ctx.extra["cgroup"] = None
         ctx.drill.mechanism = (f"watchdog: SIGKILL when the executor's RSS passes {CONTAINER_LIMIT >> 20} MiB "
                                f"(no writable memory cgroup here: {e})")
@@ -585,7 +587,7 @@ drill(Drill(
 
 # -- Celeborn --------------------------------------------------------------------------------------
 
-CELEBORN_PACKAGE = "org.apache.celeborn:celeborn-client-spark-4-shaded_2.13:0.6.1"
+CELEBORN_PACKAGE = "org.apache.celeborn:celeborn-client-spark-4-shaded_2.13:0.6.3"
 
 
 def celeborn_setup(ctx: DrillContext):
