@@ -74,6 +74,7 @@ class Drill:
     mechanism: str = ""               # filled at run time where a drill picks one (cgroup...)
     launcher: str = "spark-submit"    # or "python": run the app with the venv python (clients)
     has_eventlog: bool = True         # False where no Spark app ever starts
+    venv: str = "venv"                # the pyspark venv whose Spark runs the app ("venv35": 3.5.9)
 
     @property
     def root_cause(self) -> str | None:
@@ -244,7 +245,7 @@ def run_collector(collector: str, ctx: DrillContext, bundle: pathlib.Path, t_sta
 
 def submit_argv(ctx: DrillContext) -> list[str]:
     d, lab = ctx.drill, ctx.lab
-    home = lab.home
+    home = drill_spark_home(d, lab)
     master = lab.url("master") if d.master == "lab" else d.master
     conf = dict(lab.app_conf())
     conf.update({
@@ -266,6 +267,10 @@ def submit_argv(ctx: DrillContext) -> list[str]:
     argv += d.submit_args
     argv += [str(APPS / d.app)] + [a.format(run=ctx.run_dir, lab=lab.root) for a in d.app_args]
     return argv
+
+
+def drill_spark_home(d: "Drill", lab: labcore.Lab) -> str:
+    return lab.home if d.venv == "venv" else sparklab.spark_home(sparklab.venv_python(d.venv))
 
 
 def find_app_id_in_log(path: pathlib.Path) -> str | None:
@@ -305,6 +310,9 @@ def run_drill(lab: labcore.Lab, drill: Drill, out: pathlib.Path, collector: str)
                                               {"drill": drill.name, "app_name": f"drill-{drill.name}"})
         env = lab._spark_env({"LAB_APPINFO": str(ctx.appinfo_path), "PYTHONUNBUFFERED": "1",
                               "LAB_RUN_DIR": str(run_dir)})
+        if drill.venv != "venv":
+            env.update({"SPARK_HOME": drill_spark_home(drill, lab),
+                        "PYSPARK_PYTHON": sparklab.venv_python(drill.venv)})
         env.update(drill.env)
         env.update(ctx.env)
         argv = submit_argv(ctx)
@@ -371,7 +379,7 @@ def run_drill(lab: labcore.Lab, drill: Drill, out: pathlib.Path, collector: str)
     info = ctx.info()
     record.update({
         "app_id": info.get("app_id"),
-        "spark_version": sparklab.spark_version(lab.home),
+        "spark_version": sparklab.spark_version(drill_spark_home(drill, lab)),
         "java_version": sparklab.java_version(),
         "master": drill.master if drill.master != "lab" else lab.url("master"),
         "app_exit_code": exit_code,

@@ -50,6 +50,31 @@ def write_go(ctx: DrillContext) -> None:
     pathlib.Path(str(ctx.appinfo_path) + ".go").write_text("go\n")
 
 
+def java_app_jar(ctx: DrillContext, source: str) -> pathlib.Path:
+    """Compiles apps/<source> against the lab's Spark jars into a jar (cached by source hash)."""
+    import hashlib
+    src = labcore.HERE / "apps" / source
+    digest = hashlib.sha256(src.read_bytes()).hexdigest()[:12]
+    out = ctx.lab.root / "jars" / f"{src.stem}-{digest}.jar"
+    if out.exists():
+        return out
+    build = ctx.lab.root / "jars" / f"build-{src.stem}-{digest}"
+    build.mkdir(parents=True, exist_ok=True)
+    cp = os.path.join(ctx.lab.home, "jars", "*")
+    subprocess.run(["javac", "-cp", cp, "-d", str(build), str(src)], check=True, capture_output=True)
+    subprocess.run(["jar", "cf", str(out), "-C", str(build), "."], check=True, capture_output=True)
+    return out
+
+
+def java_app(source: str, submit_args: list[str] | None = None):
+    """Setup: the drill's app is the compiled apps/<source>, main class = its file name."""
+    def setup(ctx: DrillContext):
+        jar = java_app_jar(ctx, source)
+        ctx.drill.submit_args[:] = (submit_args or []) + ["--class", pathlib.Path(source).stem]
+        ctx.drill.app = str(jar)
+    return setup
+
+
 def shuffle_kill_during_reduce(ctx: DrillContext):
     if not ctx.wait_phase("map-done", 80):
         return
@@ -298,8 +323,11 @@ drill(Drill(
     "config_error", "config_error",
     "Submitted with spark.executor.memory=256m, below Spark's 450 MiB minimum: SparkContext refuses to start.",
     "config_error.py", conf={"spark.executor.memory": "256m"}, has_eventlog=False,
-    signals=[Signal("driver", regex=r"Executor memory \d+ must be at least \d+\. Please increase executor memory "
-                                    r"using the --executor-memory option or spark\.executor\.memory in Spark configuration\.")]))
+    signals=[Signal("driver", regex=r"org\.apache\.spark\.SparkIllegalArgumentException: \[INVALID_EXECUTOR_MEMORY\] "
+                                    r"Executor memory 268435456 must be at least 471859200\.\n"
+                                    r"Please increase executor memory using the --executor-memory option or "
+                                    r"\"spark\.executor\.memory\" in Spark configuration\. SQLSTATE: F0000"),
+             Signal("driver", text="ERROR SparkContext: Error initializing SparkContext.")]))
 
 
 def storage_remove_during_read(ctx: DrillContext):
@@ -320,9 +348,10 @@ drill(Drill(
     "Reads 24 CSV files with a slow UDF; the input files are deleted while the read runs, so the "
     "tasks that open them later fail (4 attempts) and the job aborts.",
     "storage_io.py", ["removed", "{run}"], action=storage_remove_during_read,
-    signals=[Signal("eventlog", regex=r"FAILED_READ_FILE\.FILE_NOT_EXIST|FileNotFoundException"),
-             Signal("eventlog", regex=r"File file:\S+/input/part-\S+\.csv does not exist"),
-             Signal("eventlog", regex=r"Task \d+ in stage [\d.]+ failed 4 times")]))
+    signals=[Signal("eventlog", regex=r'"Job Result":\{"Result":"JobFailed","Exception":\{"Message":"\[FAILED_READ_FILE\.FILE_NOT_EXIST\] '
+                                      r'Encountered error while reading file file:///\S+/input/part-\S+\.csv\. File does not exist\. '
+                                      r'It is possible the underlying files have been updated\.'),
+             Signal("eventlog", regex=r"File file:\S+/input/part-\S+\.csv does not exist")]))
 
 drill(Drill(
     "storage_io_missing_path", "storage_io",
@@ -338,13 +367,13 @@ drill(Drill(
 
 drill(Drill(
     "serialization_kryo", "serialization",
-    "Task results of 3 MiB with spark.serializer=KryoSerializer and spark.kryoserializer.buffer.max=1m: "
-    "Kryo's output buffer overflows on the executors.",
-    "serialization.py", ["kryo"],
-    conf={"spark.serializer": "org.apache.spark.serializer.KryoSerializer",
-          "spark.kryoserializer.buffer.max": "1m"},
-    signals=[Signal("eventlog", regex=r"Kryo serialization failed: Buffer overflow\. Available: \d+, required: \d+"),
-             Signal("eventlog", text="To avoid this, increase spark.kryoserializer.buffer.max value.")]))
+    "A Java app keeps 3 MiB records as Kryo-encoded blobs (Encoders.kryo) with "
+    "spark.kryoserializer.buffer.max=1m: Kryo's output buffer overflows on the executors.",
+    "KryoOverflow.java", setup=java_app("KryoOverflow.java"),
+    conf={"spark.kryoserializer.buffer.max": "1m", "spark.task.maxFailures": "2"},
+    signals=[Signal("eventlog", regex=r"\[KRYO_BUFFER_OVERFLOW\] Kryo serialization failed: Buffer overflow\. Available: \d+, "
+                                      r'required: \d+\. To avoid this, increase \\?"spark\.kryoserializer\.buffer\.max\\?" value\.'),
+             Signal("driver", regex=r"Task \d+ in stage [\d.]+ failed 2 times")]))
 
 drill(Drill(
     "python_worker_crash", "python_worker",
@@ -397,6 +426,18 @@ drill(Drill(
              Signal("driver", regex=r"WARN HeartbeatReceiver: Removing executor \d+ with no recent heartbeats: \d+ ms exceeds timeout 10000 ms")]))
 
 
+def open_jobs(text: str) -> str | None:
+    """Jobs started and never ended, from an event log's text."""
+    started, ended = set(), set()
+    for line in text.splitlines():
+        if '"Event":"SparkListenerJobStart"' in line:
+            started.add(json.loads(line)["Job ID"])
+        elif '"Event":"SparkListenerJobEnd"' in line:
+            ended.add(json.loads(line)["Job ID"])
+    still = sorted(started - ended)
+    return f"job(s) {still} started and never ended" if still else None
+
+
 def thread_dump_then_collect(ctx: DrillContext):
     """Waits until the stuck task has run 15 s, has the executor JVM print a thread dump (kill -3,
     what on-call does), then lets the runner collect while the job is still stuck."""
@@ -420,7 +461,7 @@ drill(Drill(
     "the collector runs while the job is still stuck.",
     "hung.py", expect_app_exit="killed", collect_while_running=True, timeout=90,
     action=thread_dump_then_collect,
-    signals=[Signal("eventlog", text='"Event":"SparkListenerTaskStart"'),
+    signals=[Signal("eventlog", check=lambda t: open_jobs(t), label="a SparkListenerJobStart with no SparkListenerJobEnd (the job never ends)"),
              Signal("executor", text="Full thread dump OpenJDK 64-Bit Server VM"),
              Signal("executor", regex=r'"Executor task launch worker for task 0\.0 in stage \d+\.0 \(TID \d+\)"')]))
 
@@ -453,8 +494,9 @@ drill(Drill(
 drill(Drill(
     "broadcast_failure", "broadcast_failure",
     "A broadcast join whose build side (40 rows through a 0.5 s UDF) takes longer than "
-    "spark.sql.broadcastTimeout=3.",
-    "broadcast.py", conf={"spark.sql.broadcastTimeout": "3"},
+    "spark.sql.broadcastTimeout=3 (adaptive execution off: a real run with AQE on waited 24 s "
+    "for the build side without timing out).",
+    "broadcast.py", conf={"spark.sql.broadcastTimeout": "3", "spark.sql.adaptive.enabled": "false"},
     signals=[Signal("driver", regex=r"Could not execute broadcast in 3 secs")]))
 
 drill(Drill(
@@ -566,8 +608,10 @@ drill(Drill(
     "A Spark Connect client (pyspark 4 remote) whose server is not listening; 3 retries, then it gives up.",
     "connect_client.py", ["unreachable", "sc://"], launcher="python", has_eventlog=False,
     setup=connect_setup(server=False),
-    signals=[Signal("driver", text="StatusCode.UNAVAILABLE"),
-             Signal("driver", regex=r"failed to connect to all addresses")]))
+    signals=[Signal("driver", text="status = StatusCode.UNAVAILABLE"),
+             Signal("driver", regex=r"failed to connect to all addresses; last error: UNKNOWN: ipv4:127\.0\.0\.1:\d+: "
+                                    r"Failed to connect to remote host: Connection refused"),
+             Signal("driver", text="[RETRIES_EXCEEDED] The maximum number of retries has been exceeded.")]))
 
 drill(Drill(
     "spark_connect_session_restart", "spark_connect",
@@ -575,26 +619,52 @@ drill(Drill(
     "the old session fails.",
     "connect_client.py", ["restart", "sc://"], launcher="python",
     setup=connect_setup(), action=connect_restart, cleanup=stop_connect_servers,
-    signals=[Signal("driver", regex=r"INVALID_HANDLE\.SESSION_CHANGED|SESSION_NOT_FOUND")]))
+    signals=[Signal("driver", regex=r"org\.apache\.spark\.SparkSQLException: \[INVALID_HANDLE\.SESSION_CHANGED\] The handle [0-9a-f-]+ "
+                                    r"is invalid\. The existing Spark server driver instance has restarted\. Please reconnect\.",
+                    note="the restarted server's log"),
+             Signal("driver", text="pyspark.errors.exceptions.connect.SparkConnectException: [NO_ACTIVE_SESSION] No active "
+                                   "Spark session found. Please create a new Spark session before running the code.",
+                    note="the client's log")]))
 
 drill(Drill(
     "spark_connect_message_too_big", "spark_connect",
     "A client sends a ~4 MB local relation to a server whose spark.connect.grpc.maxInboundMessageSize is 1 MiB.",
     "connect_client.py", ["too_big", "sc://"], launcher="python",
     setup=connect_setup({"spark.connect.grpc.maxInboundMessageSize": "1048576"}), cleanup=stop_connect_servers,
-    signals=[Signal("driver", text="StatusCode.RESOURCE_EXHAUSTED")]))
+    signals=[Signal("driver", text="status = StatusCode.RESOURCE_EXHAUSTED"),
+             Signal("driver", regex=r'details = "gRPC message exceeds maximum size 1048576: \d+"')]))
 
 
 # -- Celeborn --------------------------------------------------------------------------------------
 
-CELEBORN_PACKAGE = "org.apache.celeborn:celeborn-client-spark-4-shaded_2.13:0.6.3"
+# The Spark 4 client (celeborn-client-spark-4-shaded_2.13) is not on the Maven Central this
+# machine reaches (its maven-metadata.xml answers 404 here; the 3.x client's lists 0.2.1-incubating,
+# 0.5.1 and 0.5.4), so the drill runs the Spark 3 client on pyspark 3.5.9 (venv35), a combination
+# Celeborn supports (Spark 3.5, Scala 2.12, Java 17). Before Spark 4.0 a ShuffleManager cannot come
+# from --jars (SPARK-45762), so the jar goes on the driver and executor class paths.
+CELEBORN_ARTIFACT = "org.apache.celeborn:celeborn-client-spark-3-shaded_2.12:0.5.4"
+
+
+def celeborn_jar() -> pathlib.Path:
+    """The real client jar from Maven Central, fetched once with mvn into the sparkmedic cache."""
+    group, artifact, version = CELEBORN_ARTIFACT.split(":")
+    jars = labcore.sparklab.cache_dir() / "jars"
+    jar = jars / f"{artifact}-{version}.jar"
+    if not jar.exists():
+        jars.mkdir(parents=True, exist_ok=True)
+        r = subprocess.run(["mvn", "-q", "-B", "dependency:copy", f"-Dartifact={CELEBORN_ARTIFACT}",
+                            f"-DoutputDirectory={jars}"], capture_output=True, text=True, timeout=300)
+        if r.returncode != 0 or not jar.exists():
+            raise RuntimeError(f"could not fetch {CELEBORN_ARTIFACT} with mvn: {(r.stdout + r.stderr)[-800:]}")
+    return jar
 
 
 def celeborn_setup(ctx: DrillContext):
+    jar = celeborn_jar()
     closed = labcore.sparklab.free_port()   # nothing listens there
     ctx.conf.update({
-        "spark.jars.packages": CELEBORN_PACKAGE,
-        "spark.jars.ivy": str(labcore.sparklab.cache_dir() / "ivy"),
+        "spark.driver.extraClassPath": str(jar),
+        "spark.executor.extraClassPath": str(jar),
         "spark.shuffle.manager": "org.apache.spark.shuffle.celeborn.SparkShuffleManager",
         "spark.serializer": "org.apache.spark.serializer.KryoSerializer",
         "spark.celeborn.master.endpoints": f"{labcore.LOOPBACK}:{closed}",
@@ -602,41 +672,28 @@ def celeborn_setup(ctx: DrillContext):
         "spark.celeborn.client.spark.shuffle.fallback.policy": "NEVER",
         "spark.celeborn.client.push.replicate.enabled": "false",
     })
-    ctx.drill.mechanism = f"{CELEBORN_PACKAGE} (Maven Central, via spark.jars.packages); master endpoint {labcore.LOOPBACK}:{closed} has no listener"
+    ctx.drill.mechanism = (f"{CELEBORN_ARTIFACT} (Maven Central, via mvn dependency:copy) on pyspark 3.5.9; "
+                           f"master endpoint {labcore.LOOPBACK}:{closed} has no listener")
 
 
 drill(Drill(
     "celeborn_shuffle", "celeborn_shuffle",
-    "A word count with the real Celeborn Spark client as shuffle manager, pointed at a Celeborn master "
-    "that is not there, with fallback to Spark's shuffle disabled (policy NEVER).",
-    "healthy.py", ["wordcount"], setup=celeborn_setup, timeout=110,
-    signals=[Signal("driver", regex=r"org\.apache\.celeborn\S*")]))
+    "A word count (Spark 3.5.9, local[2]) with the real Celeborn Spark client as shuffle manager, pointed "
+    "at a Celeborn master that is not there, with fallback to Spark's shuffle disabled (policy NEVER).",
+    "healthy.py", ["wordcount"], setup=celeborn_setup, timeout=110, master="local[2]", venv="venv35",
+    env={"CELEBORN_LOCAL_IP": labcore.LOOPBACK},   # else the client binds to the host's first interface
+    signals=[Signal("driver", regex=r"java\.lang\.IllegalStateException: After trying all the available Master "
+                                    r"Addresses\(127\.0\.0\.1:\d+\), an usable link still couldn't be created\."),
+             Signal("driver", text="org.apache.celeborn.common.exception.CelebornIOException: Fallback to spark "
+                                   "built-in shuffle implementation is prohibited."),
+             Signal("eventlog", text='"spark.shuffle.manager":"org.apache.spark.shuffle.celeborn.SparkShuffleManager"')]))
 
 
 # -- driver_crash_loop: standalone cluster mode with --supervise -----------------------------------
 
-def crashing_driver_jar(ctx: DrillContext) -> pathlib.Path:
-    """Compiles apps/CrashingDriver.java against the lab's Spark jars (cached by source hash)."""
-    import hashlib
-    src = labcore.HERE / "apps" / "CrashingDriver.java"
-    digest = hashlib.sha256(src.read_bytes()).hexdigest()[:12]
-    out = ctx.lab.root / "jars" / f"crashing-driver-{digest}.jar"
-    if out.exists():
-        return out
-    build = ctx.lab.root / "jars" / f"build-{digest}"
-    build.mkdir(parents=True, exist_ok=True)
-    cp = os.path.join(ctx.lab.home, "jars", "*")
-    subprocess.run(["javac", "-cp", cp, "-d", str(build), str(src)], check=True, capture_output=True)
-    subprocess.run(["jar", "cf", str(out), "-C", str(build), "."], check=True, capture_output=True)
-    return out
-
-
 def crash_loop_setup(ctx: DrillContext):
-    jar = crashing_driver_jar(ctx)
-    missing = ctx.run_dir / "no-such-input"
-    ctx.drill.submit_args[:] = ["--deploy-mode", "cluster", "--supervise", "--class", "CrashingDriver"]
-    ctx.drill.app = str(jar)
-    ctx.drill.app_args[:] = [f"file:{missing}"]
+    java_app("CrashingDriver.java", ["--deploy-mode", "cluster", "--supervise"])(ctx)
+    ctx.drill.app_args[:] = [f"file:{ctx.run_dir / 'no-such-input'}"]
 
 
 def master_json(ctx: DrillContext) -> dict:
@@ -708,6 +765,26 @@ def cmd_list(as_json: bool) -> int:
     for d in DRILLS.values():
         print(f"{d.name:<28} {d.failure_class:<26} {d.how}")
     return 0
+
+
+def cmd_check(lab: labcore.Lab, names: list[str], out: str | None) -> int:
+    """Re-checks the expected signals against bundles of earlier runs (no Spark is started)."""
+    out_dir = pathlib.Path(out or lab.root / "drills").resolve()
+    bad = 0
+    for n in names or [p.parent.name for p in sorted(out_dir.glob("*/drill.json"))]:
+        if n not in DRILLS:
+            continue
+        bundle = out_dir / n / "bundle.tar.zst"
+        if not bundle.exists():
+            print(f"drill {n}: no bundle in {out_dir / n}")
+            bad += 1
+            continue
+        missing = [c for c in check_signals(bundle, DRILLS[n].signals) if not c["found_in"]]
+        bad += bool(missing)
+        print(f"drill {n}: {'ok' if not missing else 'SIGNAL MISSING'}")
+        for c in missing:
+            print(f"  missing in {c['where']}: {c['signal']}")
+    return 1 if bad else 0
 
 
 def cmd_run(lab: labcore.Lab, names: list[str], run_all: bool, out: str | None,

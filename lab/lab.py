@@ -7,6 +7,7 @@ that make real Spark applications fail in one known way and bundle the evidence.
   python3 lab/lab.py drill list            the drills
   python3 lab/lab.py drill run NAME [--out DIR] [--collector PATH]
   python3 lab/lab.py drill run --all [--out DIR]
+  python3 lab/lab.py drill check [NAME...] [--out DIR]   re-check signals in earlier bundles
 
 The lab directory is ~/.cache/sparkmedic/lab (SPARKMEDIC_LAB_DIR overrides). See docs/lab.md and
 docs/drills.md.
@@ -50,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     dsub = dr.add_subparsers(dest="drill_cmd", required=True)
     dl = dsub.add_parser("list")
     dl.add_argument("--json", action="store_true")
+    chk = dsub.add_parser("check", help="re-check signals in bundles of earlier runs")
+    chk.add_argument("name", nargs="*")
+    chk.add_argument("--out", default=None)
     run = dsub.add_parser("run")
     run.add_argument("name", nargs="*", help="drill name(s)")
     run.add_argument("--all", action="store_true", help="run every drill")
@@ -73,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
             import drills
             if args.drill_cmd == "list":
                 return drills.cmd_list(args.json)
+            if args.drill_cmd == "check":
+                return drills.cmd_check(lab, args.name, args.out)
             return drills.cmd_run(lab, args.name, args.all, args.out, args.collector)
     except (RuntimeError, TimeoutError, FileNotFoundError) as e:
         print(f"lab: {e}", file=sys.stderr)

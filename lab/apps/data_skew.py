@@ -12,8 +12,9 @@ df = spark.range(0, n, numPartitions=4).select(
 
 
 def per_group(pdf):
+    import pandas as pd
     time.sleep(len(pdf) / 100000.0)   # work proportional to the group's rows
-    return pdf.groupby("key").agg({"v": "sum"}).reset_index().rename(columns={"sum(v)": "total"})
+    return pd.DataFrame({"key": [int(pdf["key"].iloc[0])], "total": [int(pdf["v"].sum())]})
 
 
 out = df.repartition(8, "key").groupBy("key").applyInPandas(per_group, "key long, total long")
