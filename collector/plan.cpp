@@ -4,9 +4,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <iterator>
+#include <tuple>
 
 #include "bundle/manifest_builder.h"
 #include "sources/local_files.h"
+#include "sources/observability.h"
+#include "sources/worker_dirs.h"
 #include "time_util.h"
 
 namespace sm::collect {
@@ -85,6 +88,13 @@ Plan build_plan(const Options& o) {
   PlannedSource other = make_source("other-logs", "local-log", "logs/other", !o.other_logs.empty(), "no --log given");
   for (const auto& spec : o.other_logs) select_logs(spec, "logs/other", o, other);
   plan.sources.push_back(std::move(other));
+
+  // Worker directories hold executor logs (and, without an application filter, cluster-mode
+  // driver logs); the manifest attributes each file to this source by name, not by directory.
+  PlannedSource workers = make_source("worker-logs", "standalone-worker-dir", "logs/executors", !o.worker_dirs.empty(),
+                                      "not configured: no --worker-dir given");
+  for (const auto& dir : o.worker_dirs) select_worker_dir(dir, o, workers);
+  plan.sources.push_back(std::move(workers));
   return plan;
 }
 
@@ -95,6 +105,18 @@ uint64_t CapTracker::grant(uint64_t wanted) {
   if (total_left_) *total_left_ -= n;
   if (source_left_) *source_left_ -= n;
   return n;
+}
+
+uint64_t CapTracker::available() const {
+  uint64_t n = UINT64_MAX;
+  if (total_left_) n = std::min(n, *total_left_);
+  if (source_left_) n = std::min(n, *source_left_);
+  return n;
+}
+
+void CapTracker::consume(uint64_t used) {
+  if (total_left_) *total_left_ -= std::min(used, *total_left_);
+  if (source_left_) *source_left_ -= std::min(used, *source_left_);
 }
 
 std::string human_bytes(uint64_t n) {
@@ -111,6 +133,45 @@ std::string human_bytes(uint64_t n) {
   else std::snprintf(buf, sizeof buf, "%.1f %s", v, kUnits[unit]);
   return buf;
 }
+
+namespace {
+
+void print_network_plan(std::ostream& out, const Options& o) {
+  const std::string apps = !o.app_ids.empty() ? join(o.app_ids, ", ")
+                           : o.app_name          ? "the id of --app-name \"" + *o.app_name + "\" (resolved when collecting)"
+                                                 : std::string("-");
+  for (const auto& [url, name, kind] : {std::tuple{&o.history_server, "history-server", "spark-history-rest"},
+                                        std::tuple{&o.spark_ui, "spark-ui", "spark-ui-rest"}}) {
+    out << "\nsource " << name << " (" << kind << "): ";
+    if (!*url) {
+      out << "skipped: not configured\n";
+      continue;
+    }
+    out << "GET " << HttpClient::display_url(**url) << "/api/v1/applications/{" << apps
+        << "}: application, jobs, stages, executors, allexecutors, environment, failed-task lists"
+        << (std::string(name) == "history-server" ? ", event logs (/logs)" : "") << "\n";
+  }
+  out << "\nsource prometheus (prometheus-range): ";
+  if (!o.prometheus) {
+    out << "skipped: not configured\n";
+  } else {
+    out << "GET " << HttpClient::display_url(*o.prometheus) << "/api/v1/query_range over "
+        << (o.since || o.until ? std::string("--since/--until") : std::string("the application's run")) << "\n";
+    std::vector<NamedQuery> queries = default_prometheus_queries();
+    for (const auto& q : o.prometheus_queries) {
+      auto it = std::find_if(queries.begin(), queries.end(), [&](const NamedQuery& d) { return d.name == q.name; });
+      if (it != queries.end()) it->promql = q.promql;
+      else queries.push_back(q);
+    }
+    for (const auto& q : queries)
+      if (!q.promql.empty()) out << "  " << q.name << " -> prometheus/" << q.name << ".json: " << q.promql << "\n";
+  }
+  out << "\nsource alertmanager (alertmanager-alerts): ";
+  if (!o.alertmanager) out << "skipped: not configured\n";
+  else out << "GET " << HttpClient::display_url(*o.alertmanager) << "/api/v2/alerts, alerts active in the window\n";
+}
+
+}  // namespace
 
 void print_plan(std::ostream& out, const Options& o, const Plan& plan) {
   out << "sparkmedic-collect --dry-run: the plan below reads nothing and writes nothing.\n";
@@ -137,6 +198,7 @@ void print_plan(std::ostream& out, const Options& o, const Plan& plan) {
     if (!s.skipped())
       for (const auto& n : s.notes) out << "  note: " << n << "\n";
   }
+  print_network_plan(out, o);
 }
 
 }  // namespace sm::collect

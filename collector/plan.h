@@ -62,6 +62,10 @@ class CapTracker {
   void begin_source() { source_left_ = max_source_; }
   // How many of `wanted` bytes may be copied now; records them as used.
   uint64_t grant(uint64_t wanted);
+  // For answers of unknown size: how many bytes may still be written (UINT64_MAX: no cap),
+  // and how many were then used.
+  uint64_t available() const;
+  void consume(uint64_t used);
 
  private:
   std::optional<uint64_t> total_left_;

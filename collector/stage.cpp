@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -13,6 +14,10 @@
 #include "bundle/bundle_verify.h"
 #include "bundle/bundle_writer.h"
 #include "bundle/manifest_builder.h"
+#include "redact_files.h"
+#include "sources/observability.h"
+#include "sources/spark_rest.h"
+#include "staging.h"
 #include "time_util.h"
 #include "util/temp_dir.h"
 
@@ -67,50 +72,46 @@ void fill_header(bundle::Manifest& m, const Options& o) {
   m.target.application_name = o.app_name;
   m.limits.max_total_bytes = o.max_total_bytes;
   m.limits.max_source_bytes = o.max_source_bytes;
-  m.redaction.rules = o.command_line_redactions;
+  m.schema = std::string(bundle::kSchemaV1_1);
 }
 
-// Copies one planned source; returns its record (files/bytes are filled in by the builder).
-bundle::SourceRecord stage_source(const PlannedSource& s, const std::string& staged, CapTracker& caps,
-                                  bundle::ManifestBuilder& builder) {
-  bundle::SourceRecord rec;
-  rec.name = s.name;
-  rec.kind = s.kind;
-  rec.started_at = rfc3339_utc(now_epoch_seconds());
-  const int64_t t0 = now_epoch_ms();
-  std::vector<std::string> errors = s.errors;
-  caps.begin_source();
-  size_t copied = 0;
+// Copies one planned source into the staging area; returns its record (files and bytes are
+// filled in by the manifest builder).
+bundle::SourceRecord stage_source(const PlannedSource& s, Staging& staging, const Options& o) {
+  SourceRun run(s.name, s.kind);
+  for (const auto& e : s.errors) run.error(e);
+  for (const auto& n : s.notes) run.note(n);
+  if (!s.requested) run.skip(s.not_requested_reason);
+  staging.caps().begin_source();
   for (const auto& f : s.files) {
-    const uint64_t granted = caps.grant(f.size);
+    const uint64_t granted = staging.caps().grant(f.size);
     uint64_t origin_size = 0;
-    const std::string dest = staged + "/" + f.bundle_path;
+    staging.claim(f.bundle_path);
+    const std::string dest = staging.path_of(f.bundle_path);
     auto n = copy_prefix(f.origin, dest, granted, &origin_size);
     if (!n.ok()) {
-      errors.push_back(n.error().message);
+      run.error(n.error().message);
       (void)remove_tree(dest);
       continue;
     }
-    bundle::FileNote note;
-    note.source = s.name;
-    note.content_type = f.content_type;
-    note.origin = f.origin;
-    note.truncated = *n < origin_size;
-    if (note.truncated) note.original_size = origin_size;
-    builder.note_file(f.bundle_path, std::move(note));
-    ++copied;
+    StagedFile sf;
+    sf.bundle_path = f.bundle_path;
+    sf.note.source = s.name;
+    sf.note.content_type = f.content_type;
+    sf.note.origin = f.origin;
+    sf.note.truncated = *n < origin_size;
+    if (sf.note.truncated) sf.note.original_size = origin_size;
+    staging.add(std::move(sf));
   }
-  rec.duration_ms = static_cast<uint64_t>(std::max<int64_t>(0, now_epoch_ms() - t0));
-  if (!errors.empty()) {
-    rec.status = bundle::SourceStatus::failed;
-    std::string text;
-    for (const auto& e : errors) text += (text.empty() ? "" : "; ") + e;
-    rec.error = text;
-  } else if (copied == 0) {
-    rec.status = bundle::SourceStatus::skipped;
-    rec.reason = s.skip_reason();
-  }
+  // A source that selected files reports only its errors; one that selected nothing says why.
+  bundle::SourceRecord rec = run.finish(staging.files_of(s.name), o.max_source_bytes);
+  if (rec.status == bundle::SourceStatus::skipped && s.requested) rec.reason = s.skip_reason();
   return rec;
+}
+
+void add_note(std::vector<bundle::SourceRecord>& records, const std::string& source, const std::string& note) {
+  for (auto& r : records)
+    if (r.name == source) r.notes.push_back(note);
 }
 
 }  // namespace
@@ -149,27 +150,70 @@ Result<uint64_t> copy_prefix(const std::string& origin, const std::string& dest,
   return copied;
 }
 
-Result<CollectResult> collect(const Options& o, const Plan& plan) {
+Result<CollectResult> collect(const Options& o, const Plan& plan, HttpClient& http) {
   auto tmp = TempDir::create("sparkmedic-collect");
   if (!tmp.ok()) return tmp.take_error();
   const std::string staged = tmp->file(o.bundle_name);
+  const std::string scratch = tmp->file("scratch");
   std::error_code ec;
   fs::create_directory(staged, ec);
+  if (!ec) fs::create_directory(scratch, ec);
   if (ec) return Error::io(staged + ": cannot create: " + ec.message());
+
+  Staging staging(staged, CapTracker(o.max_total_bytes, o.max_source_bytes));
+  std::vector<bundle::SourceRecord> records;
+  std::vector<std::vector<std::string>> dirs;
+  // Local sources first (event logs matter most to a diagnosis and are cheap to read), then
+  // the REST servers (which tell the window), then metrics and alerts over that window.
+  for (const auto& s : plan.sources) {
+    records.push_back(stage_source(s, staging, o));
+    dirs.push_back(s.dirs);
+  }
+  NetContext net{o, staging, http, scratch, {}};
+  records.push_back(collect_spark_rest(net, SparkRest::history_server));
+  dirs.push_back({"history"});
+  records.push_back(collect_spark_rest(net, SparkRest::spark_ui));
+  dirs.push_back({"spark-ui"});
+  records.push_back(collect_prometheus(net));
+  dirs.push_back({"prometheus"});
+  records.push_back(collect_alertmanager(net));
+  dirs.push_back({"alertmanager"});
+
+  // Redaction of everything staged, then the sweep and re-scan (redact_files.h).
+  RedactionReport red;
+  auto rules = redact::Redactor::create({o.redact_rules, {}});
+  if (!rules.ok()) return rules.take_error();
+  redact_staged_files(staging, **rules, red);
+  auto full = redact::Redactor::create({o.redact_rules, red.harvest});
+  if (!full.ok()) return full.take_error();
+  sweep_and_rescan(staging, **full, red);
+  for (const auto& [source, note] : red.notes) add_note(records, source, note);
 
   bundle::ManifestBuilder builder(staged);
   fill_header(builder.manifest(), o);
-  CapTracker caps(o.max_total_bytes, o.max_source_bytes);
-  CollectResult result;
-  for (const auto& s : plan.sources) {
-    bundle::SourceRecord rec = stage_source(s, staged, caps, builder);
-    rec.cap_bytes = o.max_source_bytes;
-    result.any_source_failed = result.any_source_failed || rec.status == bundle::SourceStatus::failed;
-    builder.add_source(std::move(rec), s.dirs);
+  for (const auto& [id, info] : net.apps) {
+    auto& ids = builder.manifest().target.application_ids;
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
   }
-  auto manifest = builder.finish();
+  CollectResult result;
+  for (size_t i = 0; i < records.size(); ++i) {
+    result.any_source_failed = result.any_source_failed || records[i].status == bundle::SourceStatus::failed;
+    builder.add_source(std::move(records[i]), dirs[i]);
+  }
+  for (const auto& f : staging.files()) builder.note_file(f.bundle_path, f.note);
+  redact::Counts counts;
+  for (const auto& c : o.command_line_redactions) counts.add(c.rule, c.count);
+  counts.merge(red.counts);
+  auto manifest = builder.finish([&](bundle::Manifest& m) {
+    redact_manifest_strings(m, **full, counts);
+    m.redaction.rules.clear();
+    for (const auto& [rule, n] : counts.items()) m.redaction.rules.push_back({rule, n});
+    m.redaction.rescan = red.rescan;
+    rescan_manifest(m, **full, *m.redaction.rescan);
+  });
   if (!manifest.ok()) return manifest.take_error();
   result.manifest = std::move(manifest.value());
+  result.secret_survived = result.manifest.redaction.rescan && result.manifest.redaction.rescan->status != "clean";
   for (const auto& f : result.manifest.files) {
     ++result.files;
     result.bytes += f.size;

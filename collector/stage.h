@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "bundle/manifest.h"
+#include "http.h"
 #include "options.h"
 #include "plan.h"
 #include "util/result.h"
@@ -20,11 +21,12 @@ struct CollectResult {
   uint64_t bytes = 0;
   uint64_t verified_files = 0;  // files whose size and SHA-256 were checked after writing
   bool any_source_failed = false;
+  bool secret_survived = false;  // the re-scan found a secret after redaction (files withheld)
 };
 
 // Errors mean no bundle was written (or the written one failed its check); a failed source
 // is not an error (it is recorded in the manifest and in any_source_failed).
-Result<CollectResult> collect(const Options& options, const Plan& plan);
+Result<CollectResult> collect(const Options& options, const Plan& plan, HttpClient& http);
 
 // Copies at most max_bytes of `origin` to `dest` (creating parent directories), keeping the
 // origin's mtime. Sets *origin_size to the origin's size when it was opened.

@@ -38,6 +38,11 @@ void write_source(JsonWriter& w, const SourceRecord& s) {
   w.field("bytes", s.bytes);
   write_optional_u64(w, "cap_bytes", s.cap_bytes);
   w.field("truncated", s.truncated);
+  if (!s.notes.empty()) {
+    w.key("notes").begin_array();
+    for (const auto& n : s.notes) w.value(n);
+    w.end_array();
+  }
   w.end_object();
 }
 
@@ -51,6 +56,7 @@ void write_file(JsonWriter& w, const FileRecord& f) {
   if (f.original_size) w.field("original_size", *f.original_size);
   w.field("content_type", f.content_type);
   w.field("origin", f.origin);
+  if (f.redactions > 0) w.field("redactions", f.redactions);
   w.end_object();
 }
 
@@ -121,6 +127,26 @@ std::string to_json(const Manifest& m) {
   }
   w.end_array();
   w.field("total", m.redaction.total);
+  if (m.redaction.rescan) {
+    const Rescan& r = *m.redaction.rescan;
+    w.key("rescan").begin_object();
+    w.field("status", r.status);
+    w.field("files", r.files);
+    w.field("bytes", r.bytes);
+    w.key("findings").begin_array();
+    for (const auto& f : r.findings) {
+      w.begin_object();
+      w.field("path", f.path);
+      w.field("rule", f.rule);
+      w.field("count", f.count);
+      w.end_object();
+    }
+    w.end_array();
+    w.key("withheld").begin_array();
+    for (const auto& p : r.withheld) w.value(p);
+    w.end_array();
+    w.end_object();
+  }
   w.end_object();
   w.end_object();
   std::string out = w.take();

@@ -17,6 +17,9 @@ namespace sm::bundle {
 inline constexpr std::string_view kManifestFileName = "manifest.json";
 // What writers put in "schema". Readers accept "sparkmedic.bundle/v1" and "…/v1.<minor>".
 inline constexpr std::string_view kSchemaV1 = "sparkmedic.bundle/v1";
+// What sparkmedic-collect writes since the network sources arrived: v1 plus optional fields
+// (sources[].notes, files[].redactions, redaction.rescan).
+inline constexpr std::string_view kSchemaV1_1 = "sparkmedic.bundle/v1.1";
 inline constexpr std::string_view kSchemaPrefix = "sparkmedic.bundle/v";
 inline constexpr uint64_t kSchemaMajor = 1;
 // A manifest larger than this is not one we wrote (a million files is ~300 MB of JSON, far
@@ -68,6 +71,7 @@ struct SourceRecord {
   uint64_t bytes = 0;  // their total size in the bundle
   std::optional<uint64_t> cap_bytes;  // the byte cap that applied (null: none)
   bool truncated = false;             // some file was cut at the cap
+  std::vector<std::string> notes;     // v1.1: what a collected source left out and why
 };
 
 struct FileRecord {
@@ -79,6 +83,7 @@ struct FileRecord {
   std::optional<uint64_t> original_size;  // when truncated: the size at the origin
   std::string content_type;               // see content_type::
   std::optional<std::string> origin;      // file path or URL it came from, credentials removed
+  uint64_t redactions = 0;                // v1.1: values redacted in this file (0: written only if > 0)
 };
 
 struct RedactionCount {
@@ -86,10 +91,25 @@ struct RedactionCount {
   uint64_t count = 0;
 };
 
+// v1.1: the collector's re-scan of everything it wrote, after redaction.
+struct RescanFinding {
+  std::string path;  // a bundle path, or "manifest.json"
+  std::string rule;
+  uint64_t count = 0;
+};
+struct Rescan {
+  std::string status;  // "clean" or "failed"
+  uint64_t files = 0;  // files scanned (manifest.json included)
+  uint64_t bytes = 0;  // bytes scanned (decoded bytes for compressed files)
+  std::vector<RescanFinding> findings;  // what survived redaction (counts, never values)
+  std::vector<std::string> withheld;    // files left out of the bundle because of findings
+};
+
 // Counts only: a manifest never carries a redacted value.
 struct Redaction {
   std::vector<RedactionCount> rules;
   uint64_t total = 0;
+  std::optional<Rescan> rescan;
 };
 
 // The caps the collector ran with (null: unlimited).

@@ -83,7 +83,7 @@ const SourceRecord* ManifestBuilder::owner_of(const std::string& path, const Fil
   return best != nullptr ? manifest_.find_source(best->second) : nullptr;
 }
 
-Result<Manifest> ManifestBuilder::finish() {
+Result<Manifest> ManifestBuilder::finish(const std::function<void(Manifest&)>& before_write) {
   auto listed = list_bundle_files(staged_dir_);
   if (!listed.ok()) return listed.take_error();
   manifest_.files.clear();
@@ -112,6 +112,7 @@ Result<Manifest> ManifestBuilder::finish() {
       f.origin = note->origin;
       f.truncated = note->truncated;
       if (note->truncated) f.original_size = note->original_size;
+      f.redactions = note->redactions;
     }
     SourceRecord* s = source(owner->name);
     s->files += 1;
@@ -122,6 +123,12 @@ Result<Manifest> ManifestBuilder::finish() {
   uint64_t total = 0;
   for (const auto& r : manifest_.redaction.rules) total += r.count;
   manifest_.redaction.total = total;
+  if (before_write) {
+    before_write(manifest_);
+    total = 0;
+    for (const auto& r : manifest_.redaction.rules) total += r.count;
+    manifest_.redaction.total = total;
+  }
   SM_TRY(write_whole_file(staged_dir_ + "/" + std::string(kManifestFileName), to_json(manifest_)));
   return manifest_;
 }

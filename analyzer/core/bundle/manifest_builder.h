@@ -5,6 +5,7 @@
 // source, totals each source, and writes manifest.json. So sizes and digests always describe
 // the bytes actually in the bundle.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -23,6 +24,7 @@ struct FileNote {
   std::optional<std::string> origin;
   bool truncated = false;
   std::optional<uint64_t> original_size;
+  uint64_t redactions = 0;  // values the collector redacted in this file
 };
 
 class ManifestBuilder {
@@ -43,7 +45,9 @@ class ManifestBuilder {
 
   // Walks the staged directory and writes <staged>/manifest.json. Fails if a file belongs to
   // no source (a collector bug: every byte in a bundle must say where it came from).
-  Result<Manifest> finish();
+  // `before_write`, when given, sees the measured manifest last and may change it (the
+  // collector redacts its own strings and records its re-scan there).
+  Result<Manifest> finish(const std::function<void(Manifest&)>& before_write = nullptr);
 
  private:
   const SourceRecord* owner_of(const std::string& path, const FileNote* note) const;

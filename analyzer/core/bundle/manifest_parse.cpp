@@ -188,6 +188,7 @@ Result<SourceRecord> parse_source(const Ctx& ctx, const Fields& f) {
   SM_TRY(f.u64("bytes", s.bytes, false));
   SM_TRY(f.opt_u64("cap_bytes", s.cap_bytes));
   SM_TRY(f.boolean("truncated", s.truncated));
+  SM_TRY(f.str_array("notes", s.notes));
   return s;
 }
 
@@ -211,6 +212,7 @@ Result<FileRecord> parse_file(const Ctx& ctx, const Fields& f) {
     r.content_type = ct.value_or("");
   }
   SM_TRY(f.opt_str("origin", r.origin));
+  SM_TRY(f.u64("redactions", r.redactions, false));
   return r;
 }
 
@@ -266,6 +268,27 @@ Status parse_optional_sections(const Ctx& ctx, const Fields& root, Manifest& m) 
       }));
     }
     SM_TRY(r->u64("total", m.redaction.total, false));
+    if (r->present("rescan")) {
+      auto rs = object_at(ctx, *r, "rescan");
+      if (!rs.ok()) return rs.take_error();
+      Rescan scan;
+      SM_TRY(rs->str("status", scan.status));
+      if (scan.status != "clean" && scan.status != "failed")
+        return ctx.bad(rs->at("status"), "expected clean or failed, got \"" + printable(scan.status) + "\"");
+      SM_TRY(rs->u64("files", scan.files, false));
+      SM_TRY(rs->u64("bytes", scan.bytes, false));
+      if (rs->present("findings")) {
+        SM_TRY(parse_array(ctx, *rs, "findings", scan.findings, [&](const Fields& f) -> Result<RescanFinding> {
+          RescanFinding fd;
+          SM_TRY(f.str("path", fd.path));
+          SM_TRY(f.str("rule", fd.rule));
+          SM_TRY(f.u64("count", fd.count, true));
+          return fd;
+        }));
+      }
+      SM_TRY(rs->str_array("withheld", scan.withheld));
+      m.redaction.rescan = std::move(scan);
+    }
   }
   return ok_status();
 }
