@@ -209,6 +209,8 @@ def collect_argv(collector: str, opts: set[str], ctx: DrillContext, bundle: path
             argv += ["--spark-ui", f"http://{labcore.LOOPBACK}:{ctx.ui_port}"]
         if "--prometheus" in opts:
             argv += ["--prometheus", lab.url("prometheus")]
+            if "--metrics-namespace" in opts:
+                argv += ["--metrics-namespace", labcore.METRICS_NAMESPACE]
         if "--alertmanager" in opts:
             argv += ["--alertmanager", lab.url("alertmanager")]
     return argv
@@ -448,10 +450,37 @@ WHERE_PREFIX = {
 }
 
 
-def check_signals(bundle: pathlib.Path, signals: list[Signal]) -> list[dict]:
+def prom_series(name: str, at_least: float = 0.0, labels: dict | None = None):
+    """A Signal check over a Prometheus range-query dump (the collector's prometheus/*.json): a
+    series `name` (with `labels`) whose largest sample is >= at_least."""
+    def check(text: str) -> str | None:
+        try:
+            doc = json.loads(text)
+        except ValueError:
+            return None
+        for series in (doc.get("data") or {}).get("result") or [] if isinstance(doc, dict) else []:
+            m = series.get("metric", {})
+            if m.get("__name__") != name or any(m.get(k) != v for k, v in (labels or {}).items()):
+                continue
+            values = [float(v) for _, v in series.get("values", [])]
+            if values and max(values) >= at_least:
+                return (f"{name}{{executor_id={m.get('executor_id')!r}, application_id={m.get('application_id')!r}}} "
+                        f"max {max(values):g} over {len(values)} samples")
+        return None
+    return check
+
+
+def check_signals(bundle: pathlib.Path, signals: list[Signal], offered: set[str] | None = None) -> list[dict]:
+    """Looks for each signal in the bundle. A signal that needs a collector source (needs_source,
+    e.g. "--prometheus") is required only when the collector offers that option (`offered`, from
+    its --help); otherwise it is reported as not applicable."""
     texts = read_bundle_texts(bundle)
     results = []
     for s in signals:
+        if s.needs_source and offered is not None and s.needs_source not in offered:
+            results.append({"where": s.where, "signal": s.describe(), "found_in": None, "detail": None,
+                            "source_present": False, "not_applicable": f"collector has no {s.needs_source}"})
+            continue
         prefixes = WHERE_PREFIX[s.where]
         pool = {k: v for k, v in texts.items() if k.startswith(prefixes)}
         found_in, detail = None, None

@@ -13,7 +13,8 @@ import sys
 import time
 
 import labcore
-from drillkit import Drill, DrillContext, Signal, check_signals, find_collector, run_drill
+from drillkit import (Drill, DrillContext, Signal, check_signals, collector_options, find_collector,
+                      prom_series, run_drill)
 
 DRILLS: dict[str, Drill] = {}
 
@@ -204,6 +205,18 @@ def cgroup_cleanup(ctx: DrillContext):
 
 # -- the catalog of drills -------------------------------------------------------------------------
 
+def prom(name: str, at_least: float = 0.0, **labels) -> Signal:
+    """A Prometheus series the lab scraped while the drill ran (needs the collector's --prometheus)."""
+    return Signal("prometheus", check=prom_series(name, at_least, labels), needs_source="--prometheus",
+                  label=f"Prometheus series {name} reaching {at_least:g}")
+
+
+def alert(name: str) -> Signal:
+    """An alert of the lab's rules that fired during the drill (needs --alertmanager)."""
+    return Signal("alertmanager", text=f'"alertname":"{name}"', needs_source="--alertmanager",
+                  label=f"Alertmanager alert {name}")
+
+
 EXEC_LOST = Signal("eventlog", regex=r'"Task End Reason":\{"Reason":"ExecutorLostFailure","Executor ID":"\d+",'
                                        r'"Exit Caused By App":true,"Loss Reason":"Command exited with code 137"\}',
                    note="TaskEndReason of the killed executor's task; 137 = 128 + SIGKILL")
@@ -218,7 +231,8 @@ drill(Drill(
     "healthy_sql_join", "healthy", "DataFrame join and aggregation written to Parquet and read back; succeeds.",
     "healthy.py", ["sqljoin"], expect_app_exit="success",
     signals=[Signal("eventlog", text='"Event":"org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionEnd"'),
-             Signal("eventlog", text='"Job Result":{"Result":"JobSucceeded"}')]))
+             Signal("eventlog", text='"Job Result":{"Result":"JobSucceeded"}'),
+             prom("metrics_executor_completedTasks_total", 1)]))
 
 drill(Drill(
     "healthy_pandas_udf", "healthy", "A pandas UDF (Arrow) and a Python UDF over 200k rows; succeeds.",
@@ -232,7 +246,9 @@ drill(Drill(
     "user_exception.py",
     signals=[Signal("eventlog", text="ValueError: bad record: 'amount;617'"),
              Signal("eventlog", regex=r"Task \d+ in stage [\d.]+ failed 4 times"),
-             Signal("driver", text="org.apache.spark.api.python.PythonException")]))
+             Signal("driver", text="org.apache.spark.api.python.PythonException"),
+             prom("metrics_executor_failedTasks_total", 1),
+             alert("SparkTasksFailing")]))
 
 drill(Drill(
     "executor_lost", "executor_lost",
@@ -283,7 +299,9 @@ drill(Drill(
     expect_app_exit="killed", collect_while_running=True, timeout=60,
     action=wait_driver_log("Initial job has not accepted any resources"),
     signals=[Signal("driver", text="Initial job has not accepted any resources; check your cluster UI "
-                                   "to ensure that workers are registered and have sufficient resources")]))
+                                   "to ensure that workers are registered and have sufficient resources"),
+             prom("metrics_master_waitingApps_Value", 1),
+             alert("SparkAppWaitingForResources")]))
 
 drill(Drill(
     "driver_max_result_size", "driver_max_result_size",
@@ -463,7 +481,8 @@ drill(Drill(
     action=thread_dump_then_collect,
     signals=[Signal("eventlog", check=lambda t: open_jobs(t), label="a SparkListenerJobStart with no SparkListenerJobEnd (the job never ends)"),
              Signal("executor", text="Full thread dump OpenJDK 64-Bit Server VM"),
-             Signal("executor", regex=r'"Executor task launch worker for task 0\.0 in stage \d+\.0 \(TID \d+\)"')]))
+             Signal("executor", regex=r'"Executor task launch worker for task 0\.0 in stage \d+\.0 \(TID \d+\)"'),
+             prom("metrics_executor_activeTasks", 1)]))
 
 
 def skew_check(text: str) -> str | None:
@@ -770,6 +789,7 @@ def cmd_list(as_json: bool) -> int:
 def cmd_check(lab: labcore.Lab, names: list[str], out: str | None) -> int:
     """Re-checks the expected signals against bundles of earlier runs (no Spark is started)."""
     out_dir = pathlib.Path(out or lab.root / "drills").resolve()
+    offered = collector_options(find_collector(None))
     bad = 0
     for n in names or [p.parent.name for p in sorted(out_dir.glob("*/drill.json"))]:
         if n not in DRILLS:
@@ -779,7 +799,8 @@ def cmd_check(lab: labcore.Lab, names: list[str], out: str | None) -> int:
             print(f"drill {n}: no bundle in {out_dir / n}")
             bad += 1
             continue
-        missing = [c for c in check_signals(bundle, DRILLS[n].signals) if not c["found_in"]]
+        missing = [c for c in check_signals(bundle, DRILLS[n].signals, offered)
+                   if not c["found_in"] and not c.get("not_applicable")]
         bad += bool(missing)
         print(f"drill {n}: {'ok' if not missing else 'SIGNAL MISSING'}")
         for c in missing:
@@ -807,10 +828,10 @@ def cmd_run(lab: labcore.Lab, names: list[str], run_all: bool, out: str | None,
         d = DRILLS[n]
         print(f"drill {n}: {d.how}", file=sys.stderr, flush=True)
         rec = run_drill(lab, d, out_dir, col)
-        checks = check_signals(pathlib.Path(rec["bundle"]), d.signals) if rec.get("bundle") else []
+        checks = check_signals(pathlib.Path(rec["bundle"]), d.signals, collector_options(col)) if rec.get("bundle") else []
         rec["signals_found"] = checks
         (out_dir / n / "drill.json").write_text(json.dumps(rec, indent=2) + "\n")
-        missing = [c for c in checks if not c["found_in"]]
+        missing = [c for c in checks if not c["found_in"] and not c.get("not_applicable")]
         ok = rec.get("bundle") and not missing
         bad += 0 if ok else 1
         size = f"{rec['bundle_bytes'] / 1024:.0f} KiB" if rec.get("bundle_bytes") else "no bundle"

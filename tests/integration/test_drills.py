@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO / "lab"))
 
 import labcore  # noqa: E402
 import drills  # noqa: E402
-from drillkit import check_signals, read_bundle_texts, run_drill  # noqa: E402
+from drillkit import check_signals, collector_options, read_bundle_texts, run_drill  # noqa: E402
 
 
 def out_dir() -> pathlib.Path:
@@ -54,12 +54,14 @@ def cmd_run(name: str, collector: str) -> int:
     if d.expect_app_exit == "killed" and code == 0:
         problems.append("app finished by itself, expected it stuck until the drill stopped it")
     # Every real signal is in the bundle.
-    checks = check_signals(pathlib.Path(rec["bundle"]), d.signals)
+    checks = check_signals(pathlib.Path(rec["bundle"]), d.signals, collector_options(collector))
     rec["signals_found"] = checks
     for c in checks:
-        print(f"  {'found' if c['found_in'] else 'MISSING'} [{c['where']}] {c['signal']}"
-              + (f"  <- {c['found_in']}" if c["found_in"] else ""))
-        if not c["found_in"]:
+        state = "found" if c["found_in"] else ("n/a" if c.get("not_applicable") else "MISSING")
+        print(f"  {state} [{c['where']}] {c['signal']}"
+              + (f"  <- {c['found_in']}" if c["found_in"] else "")
+              + (f" ({c['not_applicable']})" if c.get("not_applicable") else ""))
+        if not c["found_in"] and not c.get("not_applicable"):
             problems.append(f"signal missing from {c['where']}: {c['signal']}")
     # The manifest lists every file with its sha256 (the collector verified it; check it lists
     # the sources a drill always has).
