@@ -131,3 +131,14 @@ TEST_CASE("rank: no findings and a successful app is no problem; a failed app wi
   CHECK(failed.cannot_tell);
   CHECK(!failed.missing_data.empty());
 }
+
+TEST_CASE("rank: weak findings in a successful application are listed, not 'cannot tell'", "[rank]") {
+  diagnose::Diagnosis d;
+  d.findings = {finding("task_user_exception", 0.3, 1'000'000)};
+  diagnose::DataQuality dq;
+  dq.has_eventlog = dq.eventlog_complete = true;
+  diagnose::rank(d, graph(), dq, {});
+  CHECK(!d.root_cause);
+  CHECK(!d.cannot_tell);
+  CHECK(d.findings.size() == 1);
+}

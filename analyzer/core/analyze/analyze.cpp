@@ -156,7 +156,10 @@ Result<AnalysisResult> analyze(const std::vector<std::string>& inputs, const Ana
                 return ok_status();
               }
             }
-            g.deferred.push_back({e.path, e.display_name, e.size, [dest]() { return io::open_file(dest); }, decoded_codec});
+            // The file on disk is still encoded; a spooled copy holds the decoded stream.
+            const bool from_disk = !e.fs_path.empty();
+            g.deferred.push_back({e.path, e.display_name, e.size, [dest]() { return io::open_file(dest); },
+                                  from_disk ? std::nullopt : decoded_codec});
             return ok_status();
           }
           eventlog::FileRef ref{e.path, e.display_name, e.size,

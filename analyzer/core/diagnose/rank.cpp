@@ -79,7 +79,10 @@ void rank(Diagnosis& d, const catalog::Catalog& catalog, const DataQuality& dq, 
   if (!d.findings.empty() && !d.findings.front().explained_by && d.findings.front().confidence >= opts.confidence_floor &&
       !(top_is_symptom_class && !dq.truncated.empty())) {
     d.root_cause = d.findings.front();
-  } else if (!d.findings.empty() || dq.app_failed) {
+  } else if (dq.app_failed || (!d.findings.empty() && d.findings.front().confidence >= opts.confidence_floor)) {
+    // A failed (or unfinished) application without a decided cause, or a strong finding we
+    // will not name because its cause may be in missing data. Weak findings in an application
+    // that succeeded are only listed.
     d.cannot_tell = true;
   }
   if (d.cannot_tell || (d.root_cause && d.root_cause->confidence < 0.8)) {
