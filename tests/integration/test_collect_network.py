@@ -14,6 +14,10 @@
                   decoded), every one counted. Then the app stopped (Spark UI failed, Prometheus
                   still collected), Prometheus and Alertmanager stopped (failed), and a History
                   Server over the finished log (secrets absent again).
+  workers         a real Spark standalone Master and Worker (--work-dir) running a real application
+                  on a separate executor JVM: --worker-dir turns <workDir>/<appId>/<execId>/stdout|
+                  stderr into logs/executors/<execId>/<appId>/, other applications' directories are
+                  left out, and without --app-id every application's are taken.
   rescan          a binary file holding an AWS key id (the rules do not rewrite binary files):
                   the re-scan finds it, the file is withheld, exit 4.
 
@@ -455,6 +459,74 @@ def check_counts(b: Bundle, origins: dict[str, bytes], planted: dict) -> None:
         check(want > 0, f"{path}: the origin holds no planted value: the test plants nothing there")
 
 
+WORKER_APP = """
+import sys
+from pyspark.sql import SparkSession
+spark = (SparkSession.builder.master(sys.argv[1]).appName("sparkmedic-collector-workers")
+         .config("spark.executor.memory", "512m").config("spark.ui.enabled", "false").getOrCreate())
+print(spark.sparkContext.applicationId, flush=True)
+spark.sparkContext.parallelize(range(100), 2).map(lambda x: x + 1).count()
+spark.stop()
+"""
+
+
+def case_workers(args, validator) -> None:
+    python = str(sparklab.cache_dir() / "venv" / "bin" / "python")
+    need(os.path.exists(python), "pyspark 4.0.1 venv", "scripts/install-spark.sh")
+    home = sparklab.spark_home(python)
+    work = args.work
+    work_dir = work / "worker-work"
+    work_dir.mkdir()
+    port, ui1, ui2 = sparklab.free_port(), sparklab.free_port(), sparklab.free_port()
+    env = sparklab.spark_env(home, {"PYSPARK_PYTHON": python, "SPARK_LOG_DIR": str(work / "logs"),
+                                    "SPARK_NO_DAEMONIZE": "1"})
+    cls = os.path.join(home, "bin", "spark-class")
+    master = subprocess.Popen(["bash", cls, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+                               "--port", str(port), "--webui-port", str(ui1)], env=env, start_new_session=True,
+                              stdout=open(work / "master.out", "wb"), stderr=subprocess.STDOUT)
+    worker = subprocess.Popen(["bash", cls, "org.apache.spark.deploy.worker.Worker", f"spark://127.0.0.1:{port}",
+                               "--host", "127.0.0.1", "--cores", "1", "--memory", "1g", "--work-dir", str(work_dir),
+                               "--webui-port", str(ui2)], env=env, start_new_session=True,
+                              stdout=open(work / "worker.out", "wb"), stderr=subprocess.STDOUT)
+    try:
+        (work / "app.py").write_text(WORKER_APP)
+        apps = []
+        for _ in range(2):
+            p = subprocess.run([python, str(work / "app.py"), f"spark://127.0.0.1:{port}"], env=env,
+                               capture_output=True, text=True, timeout=300)
+            if not check(p.returncode == 0, f"workers: the application failed: {p.stdout[-2000:]}{p.stderr[-2000:]}"):
+                return
+            apps.append(p.stdout.strip().splitlines()[-1])
+        # What the Worker wrote (ExecutorRunner: <workDir>/<appId>/<execId>/stdout, stderr).
+        on_disk = sorted(f.relative_to(work_dir).as_posix() for f in work_dir.rglob("*")
+                         if f.is_file() and f.name in ("stdout", "stderr"))
+        check(len(on_disk) == 4, f"workers: the Worker wrote {on_disk}")
+        col = Collector(args.collect, work)
+        rc, out, path = col.run("--app-id", apps[1], "--worker-dir", str(work_dir))
+        check(rc == 0, f"workers: exit {rc}")
+        b = Bundle(path, validator)
+        want = sorted(f"logs/executors/{p.split('/')[1]}/{apps[1]}/{p.split('/')[2]}" for p in on_disk
+                      if p.startswith(apps[1] + "/"))
+        check(len(want) == 2 and b.paths() == want, f"workers: files {b.paths()}, want {want}")
+        for p in want:
+            exec_id, app, name = p.split("/")[2:]
+            check(b.files[p] == (work_dir / app / exec_id / name).read_bytes(), f"workers: {p} differs from the Worker's")
+            check(b.file_record(p)["source"] == "worker-logs", f"workers: {p} not attributed to worker-logs")
+        check(b"CoarseGrainedExecutorBackend" in b.files[[p for p in want if p.endswith("stderr")][0]],
+              "workers: the executor's stderr does not hold its log")
+        rc, out, path = col.run("--worker-dir", str(work_dir))
+        b = Bundle(path, validator)
+        check(rc == 0 and len(b.paths("logs/executors/")) == 4, f"workers, all apps: exit {rc}, files {b.paths()}")
+        rc, out, path = col.run("--app-id", "app-20000101000000-9999", "--worker-dir", str(work_dir))
+        b = Bundle(path, validator)
+        s = b.source("worker-logs")
+        check(rc == 0 and s["status"] == "skipped" and "no executor logs of the requested applications" in s["reason"],
+              f"workers, unknown app: exit {rc}, {s}")
+    finally:
+        for proc in (worker, master):
+            sparklab._kill_group(proc.pid)
+
+
 def case_rescan(args, validator) -> None:
     # A binary file (NUL bytes: the rules leave it as it is) holding an AWS access key id.
     key = "AKIA" + random_secret(16, string.ascii_uppercase + string.digits)
@@ -479,7 +551,7 @@ def case_rescan(args, validator) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("case", choices=["history", "live", "rescan"])
+    ap.add_argument("case", choices=["history", "live", "workers", "rescan"])
     ap.add_argument("spark", nargs="?", default="4", choices=["4", "35"])
     ap.add_argument("--collect", required=True)
     ap.add_argument("--source", required=True)
@@ -498,7 +570,7 @@ def main() -> int:
     args.work = pathlib.Path(args.work)
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
-    {"history": case_history, "live": case_live, "rescan": case_rescan}[args.case](args, validator)
+    {"history": case_history, "live": case_live, "workers": case_workers, "rescan": case_rescan}[args.case](args, validator)
     print(f"{len(FAILURES)} failure(s)" if FAILURES else "ok")
     return 1 if FAILURES else 0
 
