@@ -204,8 +204,16 @@ bundle::SourceRecord collect_prometheus(NetContext& ctx) {
       run.error(f.error().message);
       break;  // unreachable: the other queries would fail the same way, each after its retries
     }
-    if (!f->ok) run.error("query " + q.name + ": " + describe_http_error(url, f->answer));
-    else if (f->answer.truncated) run.note("prometheus/" + q.name + ".json: cut at the size caps");
+    if (!f->ok) {
+      run.error("query " + q.name + ": " + describe_http_error(url, f->answer));
+      // Refused credentials apply to every query: one message, not one per query.
+      if (f->answer.status == 401 || f->answer.status == 403) {
+        run.error("the other queries were not run");
+        break;
+      }
+    } else if (f->answer.truncated) {
+      run.note("prometheus/" + q.name + ".json: cut at the size caps");
+    }
   }
   return run.finish(ctx.staging.files_of(run.name()), o.max_source_bytes);
 }

@@ -18,6 +18,10 @@
                   on a separate executor JVM: --worker-dir turns <workDir>/<appId>/<execId>/stdout|
                   stderr into logs/executors/<execId>/<appId>/, other applications' directories are
                   left out, and without --app-id every application's are taken.
+  tls             a real Prometheus serving https with basic auth (--web.config.file): unverified
+                  certificate (failed, curl's TLS error), --cacert without credentials (failed, HTTP
+                  401), --cacert with --header-file, --insecure with user:password in the URL
+                  (collected; the password in no bundle byte), a bad --token-file (usage error).
   rescan          a binary file holding an AWS key id (the rules do not rewrite binary files):
                   the re-scan finds it, the file is withheld, exit 4.
 
@@ -527,6 +531,72 @@ def case_workers(args, validator) -> None:
             sparklab._kill_group(proc.pid)
 
 
+def case_tls(args, validator) -> None:
+    import base64
+    import crypt  # glibc's bcrypt ($2b$), what Prometheus's web config takes; no extra package
+    import ssl
+    work = args.work
+    cert, key = work / "cert.pem", work / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    password = random_secret(20)
+    (work / "web.yml").write_text(f"""tls_server_config:
+  cert_file: {cert}
+  key_file: {key}
+basic_auth_users:
+  sparkmedic: '{crypt.crypt(password, crypt.mksalt(crypt.METHOD_BLOWFISH))}'
+""")
+    (work / "prometheus.yml").write_text("global:\n  scrape_interval: 15s\n")
+    (work / "prometheus").mkdir()
+    port = sparklab.free_port()
+    url = f"https://127.0.0.1:{port}"
+    proc = subprocess.Popen(["prometheus", f"--config.file={work / 'prometheus.yml'}", f"--storage.tsdb.path={work / 'prometheus'}",
+                             f"--web.listen-address=127.0.0.1:{port}", f"--web.config.file={work / 'web.yml'}"],
+                            stdout=open(work / "prometheus.log", "wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    auth = "Basic " + base64.b64encode(f"sparkmedic:{password}".encode()).decode()
+    try:
+        ctx = ssl.create_default_context(cafile=str(cert))
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                req = urllib.request.Request(url + "/-/ready", headers={"Authorization": auth})
+                urllib.request.urlopen(req, context=ctx, timeout=2).read()
+                break
+            except (OSError, urllib.error.URLError):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("prometheus (https) did not start:\n" + (work / "prometheus.log").read_text()[-2000:])
+                time.sleep(0.2)
+        col = Collector(args.collect, work)
+        since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 300))
+        common = ["--app-id", "app-20000101000000-0001", "--since", since, "--prometheus-query", "up=up"]
+        rc, out, path = col.run(*common, "--prometheus", url)
+        s = Bundle(path, validator).source("prometheus")
+        check(rc == 1 and s["status"] == "failed" and "SSL certificate problem" in s["error"], f"tls, unverified: {rc} {s}")
+        rc, out, path = col.run(*common, "--prometheus", url, "--cacert", str(cert))
+        s = Bundle(path, validator).source("prometheus")
+        check(rc == 1 and s["status"] == "failed" and "HTTP 401" in s["error"], f"tls, no credentials: {rc} {s}")
+        (work / "headers.txt").write_text(f"# credentials for the test Prometheus\nAuthorization: {auth}\n")
+        rc, out, path = col.run(*common, "--prometheus", url, "--cacert", str(cert), "--header-file", str(work / "headers.txt"))
+        b = Bundle(path, validator)
+        up = json.loads(b.files.get("prometheus/up.json", b"{}"))
+        check(rc == 0 and up.get("status") == "success" and b.source("prometheus")["status"] == "collected",
+              f"tls, --cacert and --header-file: exit {rc}, {b.source('prometheus')}")
+        b.assert_absent({"password": password, "basic": auth.split()[1]})
+        rc, out, path = col.run(*common, "--prometheus", f"https://sparkmedic:{password}@127.0.0.1:{port}", "--insecure")
+        b = Bundle(path, validator)
+        check(rc == 0 and b.source("prometheus")["status"] == "collected", f"tls, --insecure, URL credentials: exit {rc}")
+        b.assert_absent({"password": password})
+        check(b.rule("url-credentials") >= 1, "tls: the URL password on the command line was not counted")
+        (work / "token.txt").write_text("line one\nline two\n")
+        rc, out, path = col.run(*common, "--prometheus", url, "--token-file", str(work / "token.txt"))
+        check(rc == 2 and "--token-file: " + str(work / "token.txt") + ": more than one line" in out and not path.exists(),
+              f"tls, bad token file: exit {rc}, {out[-200:]}")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
 def case_rescan(args, validator) -> None:
     # A binary file (NUL bytes: the rules leave it as it is) holding an AWS access key id.
     key = "AKIA" + random_secret(16, string.ascii_uppercase + string.digits)
@@ -551,7 +621,7 @@ def case_rescan(args, validator) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("case", choices=["history", "live", "workers", "rescan"])
+    ap.add_argument("case", choices=["history", "live", "workers", "tls", "rescan"])
     ap.add_argument("spark", nargs="?", default="4", choices=["4", "35"])
     ap.add_argument("--collect", required=True)
     ap.add_argument("--source", required=True)
@@ -562,7 +632,7 @@ def main() -> int:
     except ImportError:
         need(False, "python3-jsonschema", "scripts/install-deps.sh")
     need(shutil.which("zstd") is not None, "zstd", "scripts/install-deps.sh")
-    if args.case == "live":
+    if args.case in ("live", "tls"):
         need(shutil.which("prometheus") is not None and shutil.which("prometheus-alertmanager") is not None,
              "prometheus and prometheus-alertmanager", "scripts/install-lab-deps.sh")
     schema = json.load(open(pathlib.Path(args.source) / "docs/schemas/bundle-manifest-v1.schema.json"))
@@ -570,7 +640,8 @@ def main() -> int:
     args.work = pathlib.Path(args.work)
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
-    {"history": case_history, "live": case_live, "workers": case_workers, "rescan": case_rescan}[args.case](args, validator)
+    {"history": case_history, "live": case_live, "workers": case_workers, "tls": case_tls,
+     "rescan": case_rescan}[args.case](args, validator)
     print(f"{len(FAILURES)} failure(s)" if FAILURES else "ok")
     return 1 if FAILURES else 0
 
