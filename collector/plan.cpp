@@ -8,6 +8,7 @@
 
 #include "bundle/manifest_builder.h"
 #include "sources/local_files.h"
+#include "sources/net.h"
 #include "sources/observability.h"
 #include "sources/worker_dirs.h"
 #include "time_util.h"
@@ -147,7 +148,7 @@ void print_network_plan(std::ostream& out, const Options& o) {
       out << "skipped: not configured\n";
       continue;
     }
-    out << "GET " << HttpClient::display_url(**url) << "/api/v1/applications/{" << apps
+    out << "GET " << HttpClient::display_url(trim_base(**url)) << "/api/v1/applications/{" << apps
         << "}: application, jobs, stages, executors, allexecutors, environment, failed-task lists"
         << (std::string(name) == "history-server" ? ", event logs (/logs)" : "") << "\n";
   }
@@ -155,7 +156,7 @@ void print_network_plan(std::ostream& out, const Options& o) {
   if (!o.prometheus) {
     out << "skipped: not configured\n";
   } else {
-    out << "GET " << HttpClient::display_url(*o.prometheus) << "/api/v1/query_range over "
+    out << "GET " << HttpClient::display_url(trim_base(*o.prometheus)) << "/api/v1/query_range over "
         << (o.since || o.until ? std::string("--since/--until") : std::string("the application's run")) << "\n";
     std::vector<NamedQuery> queries = default_prometheus_queries();
     for (const auto& q : o.prometheus_queries) {
@@ -168,7 +169,7 @@ void print_network_plan(std::ostream& out, const Options& o) {
   }
   out << "\nsource alertmanager (alertmanager-alerts): ";
   if (!o.alertmanager) out << "skipped: not configured\n";
-  else out << "GET " << HttpClient::display_url(*o.alertmanager) << "/api/v2/alerts, alerts active in the window\n";
+  else out << "GET " << HttpClient::display_url(trim_base(*o.alertmanager)) << "/api/v2/alerts, alerts active in the window\n";
 }
 
 }  // namespace
