@@ -290,7 +290,7 @@ void RestRun::event_logs(const std::string& app_id) {
     FILE* out = std::fopen(path.c_str(), "wbx");
     if (out == nullptr) return Error::io(path + ": cannot create");
     std::vector<char> buf(kCopyChunk);
-    uint64_t written = 0, seen = 0;
+    uint64_t seen = 0;
     bool cut = false;
     Status status;
     for (;;) {
@@ -308,7 +308,6 @@ void RestRun::event_logs(const std::string& app_id) {
         break;
       }
       ctx_.staging.caps().consume(take);
-      written += take;
     }
     if (std::fclose(out) != 0 && status.ok()) status = Error::io(path + ": cannot write");
     if (!status.ok()) return status;
