@@ -251,10 +251,18 @@ bundle::SourceRecord collect_alertmanager(NetContext& ctx) {
     run.error(describe_http_error(url, *a));
     return run.finish(0, o.max_source_bytes);
   }
+  if (a->truncated) {
+    // Cut at the caps: kept as it came (not filtered by the window), recorded as truncated.
+    run.note("alertmanager/alerts.json: cut at the size caps; not filtered by the window");
+    if (auto st = stage_bytes(ctx, run.name(), "alertmanager/alerts.json", a->body, HttpClient::display_url(url)); !st.ok())
+      run.error(st.error().message);
+    else ctx.staging.files().back().note.truncated = true;
+    return run.finish(ctx.staging.files_of(run.name()), o.max_source_bytes);
+  }
   simdjson::dom::parser p;
   simdjson::dom::array alerts;
   if (p.parse(simdjson::padded_string(a->body)).get_array().get(alerts)) {
-    run.error("GET " + HttpClient::display_url(url) + ": not a JSON array of alerts" + (a->truncated ? " (cut at the size caps)" : ""));
+    run.error("GET " + HttpClient::display_url(url) + ": not a JSON array of alerts");
     return run.finish(0, o.max_source_bytes);
   }
   std::string kept;

@@ -274,6 +274,15 @@ def case_history(args, validator) -> None:
         check(b.file_record(f"eventlogs/{log_name}")["source"] == "history-server", "history: event log not attributed")
         check(json.loads(b.files[f"history/{app}/application.json"])["id"] == app, "history: application.json id")
 
+        # Caps: answers cut at the per-source cap, recorded; the source is still collected.
+        rc, out, path = col.run("--app-id", app, "--history-server", hs.base, "--max-source-bytes", "3000")
+        b = Bundle(path, validator)
+        s = b.source("history-server")
+        sizes = [f["size"] for f in b.manifest["files"] if f["source"] == "history-server"]
+        cut = [f["path"] for f in b.manifest["files"] if f["truncated"]]
+        check(rc == 0 and s["status"] == "collected" and s["truncated"] and sum(sizes) <= 3000 and cut,
+              f"history caps: exit {rc}, {s}, sizes {sizes}, truncated {cut}")
+
         # --app-name: the id comes from the server's application list.
         name = hs.application(app)["name"]
         rc, out, path = col.run("--app-name", name, "--history-server", hs.base, out_format="dir")
