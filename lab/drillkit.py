@@ -381,6 +381,8 @@ def run_drill(lab: labcore.Lab, drill: Drill, out: pathlib.Path, collector: str)
     info = ctx.info()
     record.update({
         "app_id": info.get("app_id"),
+        "app_ids": ([info["app_id"]] if info.get("app_id") else [])
+                   + [a for a in ctx.extra.get("app_ids", []) if a != info.get("app_id")],
         "spark_version": sparklab.spark_version(drill_spark_home(drill, lab)),
         "java_version": sparklab.java_version(),
         "master": drill.master if drill.master != "lab" else lab.url("master"),

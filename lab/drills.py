@@ -294,8 +294,9 @@ drill(Drill(
 drill(Drill(
     "job_stuck_no_resources", "job_stuck_no_resources",
     "The app asks for 4g executors; the lab's workers offer 2g each, so no executor ever starts "
-    "and the first job waits. The collector runs while it waits.",
-    "stuck_resources.py", conf={"spark.executor.memory": "4g"},
+    "and the first job waits (spark.starvation.timeout=5s: the warning repeats every 5 s instead of "
+    "15 s). The collector runs while it waits.",
+    "stuck_resources.py", conf={"spark.executor.memory": "4g", "spark.starvation.timeout": "5s"},
     expect_app_exit="killed", collect_while_running=True, timeout=60,
     action=wait_driver_log("Initial job has not accepted any resources"),
     signals=[Signal("driver", text="Initial job has not accepted any resources; check your cluster UI "
@@ -318,7 +319,7 @@ drill(Drill(
 
 drill(Drill(
     "executor_heap_oom", "executor_heap_oom",
-    "collect_list over one key of 20M rows in 512 MiB executors: the JVM heap runs out (spark.task.maxFailures=2).",
+    "collect_list over one key of 3M values of ~210 bytes in 512 MiB executors: the JVM heap runs out (spark.task.maxFailures=2).",
     "executor_oom.py", conf={"spark.executor.memory": "512m", "spark.task.maxFailures": "2"},
     signals=[Signal("executor", text="java.lang.OutOfMemoryError: Java heap space"),
              Signal("eventlog", text="java.lang.OutOfMemoryError: Java heap space"),
@@ -434,14 +435,17 @@ def stop_busy_executors(ctx: DrillContext):
 
 drill(Drill(
     "network_rpc", "network_rpc",
-    "Each executor running a task is frozen with SIGSTOP; with spark.network.timeout=10s its heartbeats "
+    "Each executor running a task is frozen with SIGSTOP; with spark.network.timeout=6s its heartbeats "
     "stop, the driver declares it lost, and a task's second loss (spark.task.maxFailures=2) aborts the job.",
     "slow_stage.py", ["2", "40"],
-    conf={"spark.network.timeout": "10s", "spark.executor.heartbeatInterval": "1s",
+    conf={"spark.network.timeout": "6s", "spark.executor.heartbeatInterval": "1s",
           "spark.network.timeoutInterval": "1s", "spark.task.maxFailures": "2"},
     action=stop_busy_executors,
     signals=[Signal("eventlog", regex=r"Executor heartbeat timed out after \d+ ms"),
-             Signal("driver", regex=r"WARN HeartbeatReceiver: Removing executor \d+ with no recent heartbeats: \d+ ms exceeds timeout 10000 ms")]))
+             Signal("driver", regex=r"WARN HeartbeatReceiver: Removing executor \d+ with no recent heartbeats: \d+ ms exceeds timeout 6000 ms")]))
+
+
+HUNG_BEFORE_DUMP = 8   # seconds the stuck task runs before the thread dump and the collection
 
 
 def open_jobs(text: str) -> str | None:
@@ -463,19 +467,19 @@ def thread_dump_then_collect(ctx: DrillContext):
         ctx.done_phase.set()
         return
     busy = ctx.wait_for(ctx.executors_with_tasks, 60)
-    time.sleep(15)
+    time.sleep(HUNG_BEFORE_DUMP)
     pids = ctx.executor_pids()
     for e in busy or []:
         if e["id"] in pids:
             os.kill(pids[e["id"]], signal.SIGQUIT)
-            ctx.note(f"kill -3 (thread dump) executor {e['id']} (pid {pids[e['id']]}), task running for 15 s")
+            ctx.note(f"kill -3 (thread dump) executor {e['id']} (pid {pids[e['id']]}), task running for {HUNG_BEFORE_DUMP} s")
     time.sleep(2)
     ctx.done_phase.set()
 
 
 drill(Drill(
     "job_stuck_hung", "job_stuck_hung",
-    "One task of a Python UDF waits forever; after 15 s the executor prints a thread dump (kill -3) and "
+    "One task of a Python UDF waits forever; after 8 s the executor prints a thread dump (kill -3) and "
     "the collector runs while the job is still stuck.",
     "hung.py", expect_app_exit="killed", collect_while_running=True, timeout=90,
     action=thread_dump_then_collect,

@@ -12,9 +12,9 @@ mode, base = sys.argv[1], sys.argv[2]
 spark = labapp.session({"spark.sql.files.maxPartitionBytes": "1k", "spark.sql.files.openCostInBytes": "1k"})
 if mode == "removed":
     data = os.path.join(base, "input")
-    spark.range(0, 24 * 200, numPartitions=24).selectExpr("id", "id % 7 as k").write.mode("overwrite").csv(data)
+    spark.range(0, 24 * 60, numPartitions=24).selectExpr("id", "id % 7 as k").write.mode("overwrite").csv(data)
     df = spark.read.schema("id long, k long").csv(data)
-    slow = F.udf(lambda v: (time.sleep(0.01), v)[1], "long")
+    slow = F.udf(lambda v: (time.sleep(0.02), v)[1], "long")   # ~1.2 s per file
     labapp.phase("reading")
     print(df.select(slow("id").alias("id")).agg(F.sum("id")).collect())
 else:
