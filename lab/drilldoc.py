@@ -2,7 +2,9 @@
 the real signal quoted from its bundle (the line that matched), how long it took and how big the
 bundle was. Quotes come only from bundles; nothing is typed in by hand.
 
-  python3 lab/drilldoc.py OUT_DIR [OUT_DIR...] > part.md    (later dirs win for the same drill)
+  python3 lab/drilldoc.py OUT_DIR [OUT_DIR...] > docs/drills.md   (later dirs win for a drill)
+
+The text before the per-drill part is lab/drills-intro.md.
 """
 from __future__ import annotations
 
@@ -49,6 +51,7 @@ def main(dirs: list[str]) -> int:
             rec = json.loads(p.read_text())
             if rec.get("bundle") and pathlib.Path(rec["bundle"]).exists():
                 recs[rec["drill"]] = rec
+    print((pathlib.Path(__file__).resolve().parent / "drills-intro.md").read_text())
     print("| drill | class induced | expected root cause | duration | bundle |")
     print("|---|---|---|---|---|")
     for name, d in drills.DRILLS.items():

@@ -323,6 +323,7 @@ def run_drill(lab: labcore.Lab, drill: Drill, out: pathlib.Path, collector: str)
             ctx.proc = subprocess.Popen(argv, env=env, stdout=logf, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL, start_new_session=True,
                                         cwd=str(run_dir))
+        lab.track_app(drill.name, ctx.proc.pid)
         action_thread = None
         if drill.action:
             def _act():
@@ -369,6 +370,10 @@ def run_drill(lab: labcore.Lab, drill: Drill, out: pathlib.Path, collector: str)
         ctx.stop.set()
         if ctx.proc is not None and ctx.proc.poll() is None:
             sparklab._kill_group(ctx.proc.pid, grace=3.0)
+        lab.untrack_app(drill.name)
+        for server in ctx.extra.get("servers", []):   # Spark Connect servers of the drill
+            if server.poll() is None:
+                sparklab._kill_group(server.pid, grace=5.0)
         if target_file is not None:
             with contextlib.suppress(OSError):
                 target_file.unlink()

@@ -59,7 +59,6 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--all", action="store_true", help="run every drill")
     run.add_argument("--out", default=None, help="directory for bundles and drill.json (default: <lab>/drills)")
     run.add_argument("--collector", default=None, help="sparkmedic-collect binary (default: build dirs, then PATH)")
-    run.add_argument("--keep-up", action="store_true", help="(default) leave the lab running afterwards")
     args = ap.parse_args(argv)
 
     lab = labcore.Lab()

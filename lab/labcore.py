@@ -486,8 +486,25 @@ receivers:
             stop_group(rec)
         self.up(only=[name], quiet=True)
 
+    def track_app(self, name: str, pid: int) -> None:
+        """Records a drill's application process group, so that `down` stops it too if the drill
+        runner itself was killed (a ctest timeout) before it could."""
+        self.state = self._load()
+        self.state.setdefault("apps", {})[name] = {"pid": pid, "pgid": pid, "start_ticks": proc_start_ticks(pid)}
+        self.save()
+
+    def untrack_app(self, name: str) -> None:
+        self.state = self._load()
+        self.state.get("apps", {}).pop(name, None)
+        self.save()
+
     def down(self) -> list[str]:
         stopped = []
+        for name, rec in list(self.state.get("apps", {}).items()):
+            if same_process(rec) or group_members(rec["pgid"]):
+                stop_group(rec, grace=5.0)
+                stopped.append(f"drill app {name}")
+        self.state["apps"] = {}
         for name in reversed(COMPONENTS):
             rec = self.comp(name)
             if not rec:
