@@ -302,6 +302,11 @@ int run_cli(int argc, char** argv) {
     std::string why;
     if (auto id = resolve_app_name(*http, o, &why, &resolution_note)) o.app_ids.push_back(*id);
     else std::cerr << "sparkmedic-collect: " << why << "\n";
+  } else if (!err && o.app_ids.empty() && !o.app_name && !o.dry_run && o.spark_ui) {
+    // Only a driver UI named: its application is the target of every source.
+    std::string why;
+    o.app_ids = spark_ui_applications(*http, *o.spark_ui, &why);
+    if (!o.app_ids.empty()) resolution_note = "--spark-ui serves " + o.app_ids.front();
   }
   if (!err) err = resolve_output(o);
   if (err) {

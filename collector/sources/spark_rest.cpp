@@ -428,6 +428,13 @@ std::optional<std::string> resolve_app_name(HttpClient& http, const Options& o, 
   return std::nullopt;
 }
 
+std::vector<std::string> spark_ui_applications(HttpClient& http, const std::string& base, std::string* why) {
+  std::vector<std::string> ids;
+  if (auto apps = list_applications(http, base, why))
+    for (const auto& a : *apps) ids.push_back(a.id);
+  return ids;
+}
+
 bundle::SourceRecord collect_spark_rest(NetContext& ctx, SparkRest which) {
   const Which w = describe(which);
   SourceRun run(w.source, w.kind);

@@ -17,6 +17,7 @@
 //   /version                                        version.json
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sources/net.h"
 
@@ -29,6 +30,10 @@ enum class SparkRest { history_server, spark_ui };
 // *why set when none matches or the servers cannot be asked.
 std::optional<std::string> resolve_app_name(HttpClient& http, const Options& options, std::string* why,
                                             std::string* note);
+
+// The applications a live Spark UI serves (a driver serves its own), for a run given only
+// --spark-ui; empty (with *why) when it cannot be asked.
+std::vector<std::string> spark_ui_applications(HttpClient& http, const std::string& base, std::string* why);
 
 // Collects one REST source into history/ or spark-ui/ (and eventlogs/ for the History
 // Server's /logs). Never fails as a whole: problems are in the record.

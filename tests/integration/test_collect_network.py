@@ -412,6 +412,15 @@ def case_live(args, validator) -> None:
         check(b.manifest["redaction"]["rescan"]["status"] == "clean", f"live: rescan {b.manifest['redaction']['rescan']}")
         check(not any(planted["cli_url_password"] in a for a in b.manifest["command_line"]), "live: command line secret")
 
+        # Only --spark-ui: the UI's own application becomes the target of every source.
+        rc, out, path = col.run("--spark-ui", f"http://127.0.0.1:{ui_port}", "--eventlog", str(events),
+                                out_format="dir")
+        b = Bundle(path, validator)
+        check(rc == 0 and f"--spark-ui serves {app}" in out and b.manifest["target"]["application_ids"] == [app] and
+              b.paths("spark-ui/") == want and b.paths("eventlogs/") == want_logs,
+              f"live, --spark-ui alone: exit {rc}, target {b.manifest['target']}, files {b.paths()}")
+        b.assert_absent(planted)
+
         # The application stops: its UI is gone (failed), Prometheus still answers for the window.
         (work / "stop").write_text("")
         app_proc.wait(timeout=120)
