@@ -471,8 +471,9 @@ def prom_series(name: str, at_least: float = 0.0, labels: dict | None = None):
                 continue
             values = [float(v) for _, v in series.get("values", [])]
             if values and max(values) >= at_least:
-                return (f"{name}{{executor_id={m.get('executor_id')!r}, application_id={m.get('application_id')!r}}} "
-                        f"max {max(values):g} over {len(values)} samples")
+                shown = ", ".join(f'{k}="{v}"' for k, v in sorted(m.items())
+                                  if k in ("application_id", "executor_id", "job", "type"))
+                return f"{name}{{{shown}}} max {max(values):g} over {len(values)} samples"
         return None
     return check
 

@@ -313,7 +313,7 @@ drill(Drill(
 
 drill(Drill(
     "driver_heap_oom", "driver_heap_oom",
-    "collect() of 3M rows (~400 MB) into a 512 MiB driver heap with spark.driver.maxResultSize=0.",
+    "collect() of 12 rows of 50 MB (600 MB) into a 512 MiB driver heap with spark.driver.maxResultSize=0.",
     "driver_oom.py", conf={"spark.driver.maxResultSize": "0", "spark.driver.memory": "512m"},
     signals=[Signal("driver", regex=r"An error occurred while calling o\d+\.collectToPython\.\n: java\.lang\.OutOfMemoryError: Java heap space")]))
 
