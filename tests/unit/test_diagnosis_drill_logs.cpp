@@ -64,3 +64,31 @@ TEST_CASE("drill logs: No space left on device is disk_space", "[diagnosis][dril
   CHECK(d.root_cause->failure_class == "disk_space");
   CHECK(rec(*d.root_cause, "spark.local.dir") != nullptr);
 }
+
+TEST_CASE("drill logs: one real driver log per class names its class, with values from the log", "[diagnosis][drills]") {
+  struct Case {
+    const char* drill;
+    const char* cls;
+    const char* key;    // a recommendation's config key ("" = none checked)
+    const char* value;  // its computed value ("" = not checked)
+  };
+  const Case cases[] = {
+      {"broadcast_failure", "broadcast_failure", "spark.sql.broadcastTimeout", "600"},
+      {"config_error", "config_error", "spark.executor.memory", "900m"},
+      {"spark_connect_message_too_big", "spark_connect", "spark.connect.grpc.maxInboundMessageSize", "8097618"},
+      {"spark_connect_session_restart", "spark_connect", "", ""},
+      {"serialization", "serialization", "", ""},
+      {"storage_io_missing_path", "storage_io", "", ""},
+  };
+  for (const auto& c : cases) {
+    INFO(c.drill);
+    auto d = diagnose_log(c.drill);
+    REQUIRE(d.root_cause);
+    CHECK(d.root_cause->failure_class == c.cls);
+    if (*c.key) {
+      const auto* r = rec(*d.root_cause, c.key);
+      REQUIRE(r);
+      if (*c.value) CHECK(r->value == c.value);
+    }
+  }
+}

@@ -1,5 +1,7 @@
 #include "analyze/source_ingest.h"
 
+#include "analyze/log_time.h"
+
 #include "analyze/structured_ingest.h"
 
 namespace sm::analyze {
@@ -12,6 +14,13 @@ Status SourceIngestor::ingest_manifest(const bundle::Manifest& m) {
     SM_TRY(st->bind(1, s.name).bind(2, s.kind).bind(3, std::string(bundle::to_string(s.status))).bind(4, s.reason)
                .bind(5, s.error).bind(6, static_cast<int64_t>(s.files)).bind(7, static_cast<int64_t>(s.bytes))
                .bind(8, s.truncated).exec());
+  // When the bundle was taken: rules compare it with the application's last event to tell a
+  // stalled application from one that was still making progress.
+  if (auto t = parse_line_time(m.created_at)) {
+    auto meta = db_.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('bundle_created_at_ms', ?1)");
+    if (!meta.ok()) return meta.take_error();
+    SM_TRY(meta->bind(1, std::to_string(*t)).exec());
+  }
   return ok_status();
 }
 
