@@ -40,6 +40,7 @@ WORKER_MEMORY = "2g"        # more than any drill's executors ask for, except jo
 DAEMON_MEMORY = "512m"      # heap of the Master, Worker and History Server JVMs
 METRICS_NAMESPACE = "spark"  # spark.metrics.namespace: driver series are metrics_spark_driver_*
 SCRAPE_INTERVAL = "2s"       # drills last seconds; Prometheus must see them
+JIT_OPTS = "-XX:TieredStopAtLevel=1"
 
 # Spark 4.0 keys, checked in apache/spark: core/src/main/scala/org/apache/spark/metrics/sink/
 # PrometheusServlet.scala (property "path"), MetricsConfig.scala (defaults: *.sink.servlet,
@@ -551,6 +552,10 @@ receivers:
             "spark.ui.prometheus.enabled": "true",
             "spark.executor.processTreeMetrics.enabled": "true",
             "spark.executor.metrics.pollingInterval": "500ms",
+            # C1 only: drills are short JVMs on 2 shared cores, where C2 compilation costs more
+            # CPU than it saves. It changes no failure, message or memory limit.
+            "spark.driver.extraJavaOptions": JIT_OPTS,
+            "spark.executor.extraJavaOptions": JIT_OPTS,
         }
 
     def register_driver(self, key: str, ui_port: int, labels: dict) -> pathlib.Path:
