@@ -171,6 +171,33 @@ def _utc(t: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
 
 
+DAEMON_LOGS = ("master", "worker-1", "worker-2")
+
+
+def mark_daemon_logs(ctx: "DrillContext") -> None:
+    """Remembers how long each lab daemon log is when the drill starts."""
+    ctx.extra["daemon_log_offsets"] = {
+        n: (ctx.lab.root / "logs" / f"{n}.out").stat().st_size
+        for n in DAEMON_LOGS if (ctx.lab.root / "logs" / f"{n}.out").exists()}
+
+
+def daemon_log_slices(ctx: "DrillContext") -> list[pathlib.Path]:
+    """Copies each daemon log from its offset at the drill's start to run_dir/lab-logs/."""
+    out = []
+    offsets = ctx.extra.get("daemon_log_offsets", {})
+    for n in DAEMON_LOGS:
+        src = ctx.lab.root / "logs" / f"{n}.out"
+        if not src.exists():
+            continue
+        dst = ctx.run_dir / "lab-logs" / f"{n}.out"
+        dst.parent.mkdir(exist_ok=True)
+        with open(src, "rb") as f:
+            f.seek(offsets.get(n, 0) if offsets.get(n, 0) <= src.stat().st_size else 0)
+            dst.write_bytes(f.read())
+        out.append(dst)
+    return out
+
+
 def collect_argv(collector: str, opts: set[str], ctx: DrillContext, bundle: pathlib.Path,
                  t_start: float, t_end: float, live: bool, network: bool = True) -> list[str]:
     lab, app = ctx.lab, ctx.app_id()
@@ -192,11 +219,11 @@ def collect_argv(collector: str, opts: set[str], ctx: DrillContext, bundle: path
                 for d in sorted((w / a).glob("*")) if (w / a).is_dir() else []:
                     if d.is_dir():
                         argv += ["--executor-log", f"{d.name}={d}" if len(app_ids) == 1 else f"{a}-{d.name}={d}"]
-    # Daemon logs of the lab (worker: executor exit codes; master: app and worker state).
-    for name in ("master", "worker-1", "worker-2"):
-        p = lab.root / "logs" / f"{name}.out"
-        if p.exists():
-            argv += ["--log", str(p)]
+    # Daemon logs of the lab (worker: executor exit codes; master: app and worker state), cut
+    # to what they wrote since the drill started: the lab outlives drills, and another drill's
+    # lines in the bundle would be evidence of a failure that is not this one.
+    for p in daemon_log_slices(ctx):
+        argv += ["--log", str(p)]
     for extra in ctx.extra.get("other_logs", []):
         argv += ["--log", str(extra)]
     if network:
@@ -304,6 +331,7 @@ def run_drill(lab: labcore.Lab, drill: Drill, out: pathlib.Path, collector: str)
                     "started_at": _utc(t0)}
     lab.up(quiet=True)
     target_file = None
+    mark_daemon_logs(ctx)
     try:
         if drill.setup:
             drill.setup(ctx)

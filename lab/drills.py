@@ -177,6 +177,8 @@ def cgroup_action(ctx: DrillContext):
                     os.kill(pid, signal.SIGKILL)
                     ctx.note(f"watchdog: executor {e} RSS {rss >> 20} MiB > limit: SIGKILL")
         time.sleep(0.05)
+    if placed:
+        kernel_log(ctx, cg.name if cg is not None else None, placed)
     if cg is not None:
         try:
             ctx.note(f"cgroup memory.failcnt={(cg / 'memory.failcnt').read_text().strip()}, "
@@ -184,6 +186,27 @@ def cgroup_action(ctx: DrillContext):
                      f"oom_control: {' '.join((cg / 'memory.oom_control').read_text().split())}")
         except OSError:
             pass
+
+
+def kernel_log(ctx: DrillContext, cgroup_name: str | None, pids: set[int]) -> None:
+    """The node's kernel log lines about this drill's executors (what `dmesg` / `journalctl -k`
+    shows on-call on the host): the OOM killer's report for the cgroup and each kill. Saved as
+    node/dmesg.log in the run dir and collected as an other log."""
+    r = subprocess.run(["dmesg"], capture_output=True, text=True)
+    if r.returncode != 0:
+        ctx.note(f"dmesg not readable here ({r.stderr.strip()[:120]}): no kernel log in the bundle")
+        return
+    keys = [f"pid={p}," for p in pids] + [f"Killed process {p} " for p in pids]
+    if cgroup_name:
+        keys.append(cgroup_name)
+    lines = [l for l in r.stdout.splitlines() if any(k in l for k in keys)]
+    if not lines:
+        return
+    out = ctx.run_dir / "node" / "dmesg.log"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text("\n".join(lines) + "\n")
+    ctx.extra.setdefault("other_logs", []).append(out)
+    ctx.note(f"kernel log: {len(lines)} line(s) about the drill's executors saved from dmesg")
 
 
 def cgroup_cleanup(ctx: DrillContext):
@@ -332,7 +355,9 @@ drill(Drill(
     "one key grows the heap past the limit and the kernel OOM killer SIGKILLs the JVM (exit 137).",
     "executor_oom.py", conf={"spark.executor.memory": "1536m", "spark.task.maxFailures": "2"},
     setup=cgroup_setup, action=cgroup_action, cleanup=cgroup_cleanup,
-    signals=[EXEC_LOST,
+    signals=[Signal("other", regex=r"Memory cgroup out of memory: Killed process \d+ \(java\) total-vm:\d+kB, anon-rss:\d+kB",
+                    note="dmesg of the node (mm/oom_kill.c)"),
+             EXEC_LOST,
              Signal("eventlog", text='"Removed Reason":"Command exited with code 137"')]))
 
 
