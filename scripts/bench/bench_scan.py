@@ -83,7 +83,8 @@ def timed(cmd, stdin=None):
     cpu = float(re.search(r"User time \(seconds\): ([\d.]+)", t).group(1)) + float(
         re.search(r"System time \(seconds\): ([\d.]+)", t).group(1))
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1))
-    return {"rc": p.returncode, "wall_s": wall, "cpu_s": round(cpu, 3), "rss_mb": round(rss / 1024, 1), "out": p.stdout}
+    return {"rc": p.returncode, "wall_s": wall, "cpu_s": round(cpu, 3), "rss_mb": round(rss / 1024, 1), "out": p.stdout,
+            "err": t[:t.find("\tCommand being timed")][-500:]}
 
 
 def best(cmd, repeat):
@@ -113,12 +114,17 @@ def main():
         res["sparkmedic"]["mb_per_s_per_cpu_s"] = round(size / sm["cpu_s"] / 1e6, 1)
         res["sparkmedic"]["mb_per_s_wall"] = round(size / sm["wall_s"] / 1e6, 1)
         g = best(["grep", "-E", "-c", "-f", str(work / "exprs.ere"), str(work / "big.log")], a.repeat)
+        if g["rc"] not in (0, 1):
+            res["grep_error"] = g["err"]
         res["grep_E"] = {"wall_s": g["wall_s"], "cpu_s": g["cpu_s"], "matching_lines": g["out"].decode().strip(),
                          "mb_per_s": round(size / g["wall_s"] / 1e6, 1)}
         if shutil.which("rg"):
             r = best(["rg", "-c", "-f", str(work / "exprs.rg"), str(work / "big.log")], a.repeat)
-            res["rg"] = {"wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "matching_lines": r["out"].decode().strip(),
-                         "mb_per_s": round(size / r["wall_s"] / 1e6, 1)}
+            if r["rc"] in (0, 1) and r["wall_s"] > 0:
+                res["rg"] = {"wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "matching_lines": r["out"].decode().strip(),
+                             "mb_per_s": round(size / r["wall_s"] / 1e6, 1)}
+            else:
+                res["rg_error"] = r["err"]
         res["speedup_vs_grep_wall"] = round(g["wall_s"] / sm["wall_s"], 2)
         if "rg" in res:
             res["speedup_vs_rg_wall"] = round(res["rg"]["wall_s"] / sm["wall_s"], 2)
