@@ -3,8 +3,9 @@
 // the scenario pages, every relative link lands on a file and heading that exist, class pages
 // link causes and symptoms as the explains-graph says, every `spark.*` configuration key they
 // name is defined in Spark's own source (tests/data/spark-config-keys.txt, built by
-// scripts/spark-config-keys.py), and every sqlite3 query they show prepares read-only against
-// the real index schema.
+// scripts/spark-config-keys.py), every SparkApplication field (spec.*) exists in the Spark
+// Operator's API types (tests/data/spark-operator-fields.txt, scripts/spark-operator-fields.py),
+// and every sqlite3 query they show prepares read-only against the real index schema.
 #include <sqlite3.h>
 
 #include <catch2/catch.hpp>
@@ -377,6 +378,46 @@ TEST_CASE("runbooks: every spark.* configuration key they name is defined in Spa
     }
   }
   CHECK(named > 100);
+}
+
+namespace {
+
+// SparkApplication fields written as `spec.executor.memoryOverhead` (a leading dot, as in
+// `{.spec.containers}`, marks a jsonpath into some other Kubernetes object and is not checked;
+// "the job spec." ending a sentence names no field).
+std::vector<std::string> operator_fields(const std::string& text) {
+  std::vector<std::string> out;
+  for (size_t i = text.find("spec."); i != std::string::npos; i = text.find("spec.", i + 1)) {
+    if (i > 0 && (key_char(text[i - 1]) || text[i - 1] == '/' || text[i - 1] == '{')) continue;
+    size_t j = i;
+    while (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '.')) ++j;
+    std::string path = text.substr(i, j - i);
+    while (!path.empty() && path.back() == '.') path.pop_back();
+    if (path.size() > 5) out.push_back(path);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("runbooks: every SparkApplication field they name exists in the Spark Operator's API", "[runbooks]") {
+  std::set<std::string> fields;
+  std::istringstream in(test::read_file(test::data_path("spark-operator-fields.txt")));
+  for (std::string s; std::getline(in, s);)
+    if (!s.empty() && s[0] != '#') fields.insert(s.substr(0, s.find('\t')));
+  REQUIRE(fields.count("spec.executor.memoryOverhead") == 1);
+  CHECK(operator_fields("`spec.driver.memory`, {.spec.volumes}, x.spec.y") == std::vector<std::string>{"spec.driver.memory"});
+  int named = 0;
+  for (const auto& page : all_pages()) {
+    for (const auto& l : lines_of(test::read_file(page.string()))) {
+      for (const auto& f : operator_fields(l.text)) {
+        INFO(rel(page) << ":" << l.number << ": " << f);
+        CHECK(fields.count(f) == 1);
+        ++named;
+      }
+    }
+  }
+  CHECK(named > 50);
 }
 
 TEST_CASE("runbooks: every sqlite3 query they show prepares read-only against the index schema", "[runbooks]") {
