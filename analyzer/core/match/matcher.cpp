@@ -5,8 +5,14 @@
 #include <pcre2.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <unistd.h>
 
 #include "util/json_writer.h"
+#include "util/sha256.h"
 
 namespace sm::match {
 namespace {
@@ -40,6 +46,64 @@ unsigned hs_flags(const catalog::Signature& s) {
   return f | HS_FLAG_MULTILINE;
 }
 
+// Compiling the whole catalog takes Hyperscan a few hundred milliseconds, far more than
+// analysing a pasted log. The compiled database is cached per user, keyed by the SHA-256 of
+// everything that goes into it plus the Hyperscan version, and rebuilt whenever loading it fails
+// (other CPU, other library, damaged file). SPARKMEDIC_NO_CACHE=1 disables the cache.
+std::filesystem::path cache_dir() {
+  if (const char* off = std::getenv("SPARKMEDIC_NO_CACHE"); off && *off && std::string_view(off) != "0") return {};
+  if (const char* c = std::getenv("SPARKMEDIC_CACHE"); c && *c) return std::filesystem::path(c) / "hsdb";
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::filesystem::path(x) / "sparkmedic" / "hsdb";
+  if (const char* h = std::getenv("HOME"); h && *h) return std::filesystem::path(h) / ".cache" / "sparkmedic" / "hsdb";
+  return {};
+}
+
+std::string catalog_key(const std::vector<const char*>& exprs, const std::vector<unsigned>& flags) {
+  Sha256 h;
+  std::string v = hs_version();
+  h.update(v.data(), v.size());
+  for (size_t i = 0; i < exprs.size(); ++i) {
+    std::string one = std::to_string(flags[i]) + ":" + exprs[i] + "\n";
+    h.update(one.data(), one.size());
+  }
+  return h.finish_hex();
+}
+
+hs_database_t* load_cached(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return nullptr;
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (bytes.empty() || bytes.size() > (size_t{256} << 20)) return nullptr;
+  hs_database_t* db = nullptr;
+  if (hs_deserialize_database(bytes.data(), bytes.size(), &db) != HS_SUCCESS) return nullptr;
+  return db;
+}
+
+void store_cached(const std::filesystem::path& file, const hs_database_t* db) {
+  char* bytes = nullptr;
+  size_t len = 0;
+  if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS) return;
+  std::unique_ptr<char, decltype(&std::free)> holder(bytes, &std::free);
+  std::error_code ec;
+  std::filesystem::create_directories(file.parent_path(), ec);
+  if (ec) return;
+  // Write then rename, so a concurrent reader never sees half a file.
+  auto tmp = file;
+  tmp += ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return;
+    out.write(bytes, static_cast<std::streamsize>(len));
+    if (!out) {
+      out.close();
+      std::filesystem::remove(tmp, ec);
+      return;
+    }
+  }
+  std::filesystem::rename(tmp, file, ec);
+  if (ec) std::filesystem::remove(tmp, ec);
+}
+
 }  // namespace
 
 struct Matcher::Impl {
@@ -67,10 +131,16 @@ Result<std::unique_ptr<Matcher>> Matcher::build(const catalog::Catalog& catalog)
     }
   if (exprs.empty()) return Error::bad_input("the pattern catalog has no signature");
   hs_database_t* db = nullptr;
+  const std::filesystem::path dir = cache_dir();
+  const std::filesystem::path cached = dir.empty() ? dir : dir / (catalog_key(exprs, flags) + ".hsdb");
+  if (!cached.empty()) db = load_cached(cached);
+  const bool from_cache = db != nullptr;
   hs_compile_error_t* err = nullptr;
-  hs_error_t rc = hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()),
-                                   HS_MODE_BLOCK, nullptr, &db, &err);
+  hs_error_t rc = db ? HS_SUCCESS
+                     : hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()),
+                                        HS_MODE_BLOCK, nullptr, &db, &err);
   std::unique_ptr<hs_compile_error_t, HsCompileErrorFree> err_holder(err);
+  if (rc == HS_SUCCESS && !cached.empty() && !from_cache) store_cached(cached, db);  // new, or replaces a damaged file
   if (rc != HS_SUCCESS) {
     std::string where = "pattern catalog";
     if (err && err->expression >= 0 && static_cast<size_t>(err->expression) < m->sigs_.size()) {
