@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+
 #include "analyze/log_time.h"
 #include "diagnose/sql_functions.h"
 #include "util/json_writer.h"
@@ -356,6 +357,8 @@ Status ingest_prometheus(StructuredContext& ctx, std::string_view json) {
       std::string_view v;
       if (a.at(0).get_double().get(ts) || a.at(1).get_string().get(v)) continue;
       double val = std::strtod(std::string(v).c_str(), nullptr);
+      // Prometheus timestamps are seconds; anything outside int64 milliseconds is a corrupt sample.
+      if (!std::isfinite(ts) || std::fabs(ts) > 9.0e15) continue;
       SM_TRY(smp->bind(1, id).bind(2, static_cast<int64_t>(std::llround(ts * 1000))).bind(3, val).exec());
     }
   }

@@ -1,5 +1,6 @@
 // The terminal form of the summary: short, aligned, worst news first.
 #include <algorithm>
+#include <cstdint>
 #include <sstream>
 
 #include "summary/summary.h"
@@ -7,6 +8,13 @@
 
 namespace sm::summary {
 namespace {
+
+// Milliseconds from a quantile: clamped so no double reaches an int64 it cannot fit in.
+int64_t ms_of(double v) {
+  if (!(v > 0)) return 0;
+  if (v >= 9.0e18) return INT64_MAX;
+  return static_cast<int64_t>(v);
+}
 
 std::string one_line(std::string_view s, size_t max) {
   std::string out;
@@ -134,8 +142,8 @@ void render_app(std::ostringstream& o, const AppSummary& s) {
       o << "    stage " << st.stage_id << "." << st.attempt_id << "  " << fmt::duration_ms(st.duration_ms) << "  "
         << st.status << "  " << st.num_tasks << " tasks";
       if (st.task_median_ms && st.task_max_ms)
-        o << "  task median " << fmt::duration_ms(static_cast<int64_t>(*st.task_median_ms)) << ", max "
-          << fmt::duration_ms(static_cast<int64_t>(*st.task_max_ms));
+        o << "  task median " << fmt::duration_ms(ms_of(*st.task_median_ms)) << ", max "
+          << fmt::duration_ms(ms_of(*st.task_max_ms));
       if (st.skew_ratio && *st.skew_ratio >= 5.0) {
         char buf[32];
         std::snprintf(buf, sizeof buf, "%.1f", *st.skew_ratio);

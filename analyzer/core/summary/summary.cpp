@@ -1,6 +1,7 @@
 #include "summary/summary.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -90,6 +91,8 @@ AppSummary summarize(const eventlog::AppModel& m, size_t slowest) {
       const auto& q = *st.quantiles;
       const auto& d = q.value[static_cast<size_t>(eventlog::TaskMetric::duration)];
       for (size_t i = 0; i < q.q.size(); ++i) {
+        // A corrupt log can carry absurd task times; a non-finite quantile is no figure at all.
+        if (!std::isfinite(d[i])) continue;
         if (q.q[i] == 0.5) ss.task_median_ms = d[i];
         if (q.q[i] == 1.0) ss.task_max_ms = d[i];
       }
