@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the lab (lab/, docs/lab.md) and the collector's network tests need beside Spark:
-# Debian's prometheus and prometheus-alertmanager (the real servers, run as plain processes on
+# Debian's prometheus, prometheus-alertmanager and prometheus-node-exporter (the real servers, run as plain processes on
 # 127.0.0.1 by lab/labcore.py; never as system services), and e2fsprogs for the disk_space
 # drill's small filesystem. Idempotent: only missing packages are installed. Spark itself comes
 # from scripts/install-spark.sh.
@@ -10,7 +10,10 @@
 # uses free ports of its own, so they do not collide, but you may want
 # `systemctl disable --now prometheus prometheus-alertmanager`.
 set -euo pipefail
-PKGS=(prometheus prometheus-alertmanager e2fsprogs)
+PKGS=(prometheus prometheus-alertmanager prometheus-node-exporter e2fsprogs python3-yaml)
+# Go runs the RE2 check of the Loki alert filters (tests/alerts/re2check, standard library only);
+# Debian's golang-go only where no Go is installed yet.
+command -v go >/dev/null 2>&1 || PKGS+=(golang-go)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

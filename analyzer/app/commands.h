@@ -43,4 +43,16 @@ int run_patterns_list(const PatternsArgs& args);
 int run_patterns_explain(const PatternsArgs& args);
 int run_patterns_check(const PatternsArgs& args);
 
+struct AlertsArgs {
+  std::string patterns_dir;
+  std::string format = "prometheus";   // prometheus | prometheusrule | loki
+  std::string runbook_base_url;        // "" = the built-in default
+  std::string max_for;                 // cap every `for` (lab rehearsals)
+  std::string interval;                // group evaluation interval
+  std::string manifest_namespace;
+  std::string out;                     // file; "" = stdout
+};
+
+int run_alerts(const AlertsArgs& args);
+
 }  // namespace sm::app

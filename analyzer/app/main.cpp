@@ -43,6 +43,18 @@ int main(int argc, char** argv) {
   pexplain->add_option("class_or_code", patterns_args.target, "A failure class (executor_heap_oom) or code (SM-...)")->required();
   auto* pcheck = patterns->add_subcommand("check", "Check the catalog: syntax, examples, rules, runbooks, explains-graph");
 
+  sm::app::AlertsArgs alerts_args;
+  auto* alerts = app.add_subcommand("alerts", "Write the alerting rules generated from the catalog (docs/alerts.md)");
+  alerts->add_option("--format", alerts_args.format, "prometheus (rules file), prometheusrule (prometheus-operator manifest) or loki (ruler)")
+      ->check(CLI::IsMember({"prometheus", "prometheusrule", "loki"}));
+  alerts->add_option("--runbook-base-url", alerts_args.runbook_base_url,
+                     "Where runbooks/ is served; every runbook_url is this plus <class runbook>.md");
+  alerts->add_option("--max-for", alerts_args.max_for, "Cap every 'for' at this duration (lab rehearsals, e.g. 4s)");
+  alerts->add_option("--interval", alerts_args.interval, "Evaluation interval of every group (default: the server's)");
+  alerts->add_option("--namespace", alerts_args.manifest_namespace, "metadata.namespace of the PrometheusRule manifest");
+  alerts->add_option("--patterns", alerts_args.patterns_dir, "Pattern directory to load over the built-in catalog");
+  alerts->add_option("-o,--output", alerts_args.out, "Write to this file instead of stdout");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -55,6 +67,7 @@ int main(int argc, char** argv) {
     if (pexplain->parsed()) return sm::app::run_patterns_explain(patterns_args);
     if (pcheck->parsed()) return sm::app::run_patterns_check(patterns_args);
   }
+  if (alerts->parsed()) return sm::app::run_alerts(alerts_args);
   if (analyze_args.paths.empty()) {
     std::fputs(app.help().c_str(), stderr);
     return sm::app::kExitBadInput;

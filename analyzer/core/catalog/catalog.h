@@ -66,6 +66,34 @@ struct Rule {
 
 using ParamValue = std::variant<int64_t, double, std::string>;
 
+// Where an alert's series come from; decides the output (Prometheus rules or Loki ruler rules).
+enum class AlertSource { spark, spark_standalone, node_exporter, kube_state_metrics, spark_operator, celeborn, loki };
+const char* alert_source_name(AlertSource s);
+std::optional<AlertSource> alert_source_from_name(std::string_view name);
+
+// One alerting rule of a failure class ([[alert]] in its pattern file). The generator
+// (`sparkmedic-analyze alerts`) adds the class label and the runbook_url, so no alert can miss
+// its link. For source "loki" the expression is LogQL built from one of the class's
+// signatures (`signature`), so the log line an alert fires on is the one the analyzer matches.
+struct Alert {
+  std::string name;         // CamelCase, unique across the catalog
+  AlertSource source = AlertSource::spark;
+  std::string expr;         // PromQL (every source but loki)
+  std::string signature;    // loki: the signature whose expression becomes the line filter
+  std::string selector;     // loki: stream selector, e.g. {spark_role=~"driver|executor"}
+  std::string range;        // loki: the count_over_time range, e.g. 5m
+  std::string for_;         // duration ("0s" allowed)
+  std::string keep_firing_for;  // optional duration
+  std::string severity;     // critical | warning | info
+  std::string summary;      // Prometheus template text
+  std::string description;
+  int line = 0;
+};
+
+// Prometheus duration ("90s", "5m", "1h30m", "0s"): milliseconds, or nullopt if malformed.
+std::optional<int64_t> parse_prom_duration(std::string_view s);
+std::string format_prom_duration(int64_t ms);
+
 struct PatternFile {
   std::string id;        // failure class
   std::string code;      // SM-...
@@ -78,6 +106,7 @@ struct PatternFile {
   std::map<std::string, ParamValue> params;
   std::vector<Signature> signatures;
   std::vector<Rule> rules;
+  std::vector<Alert> alerts;
   std::string path;      // where it was loaded from ("<embedded>/x.toml" or a file path)
 };
 

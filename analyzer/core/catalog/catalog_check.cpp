@@ -89,6 +89,12 @@ void check_catalog(const Catalog& cat, std::vector<CatalogIssue>& issues) {
     bool has_finding = std::any_of(c.rules.begin(), c.rules.end(), [](const Rule& r) { return r.kind == RuleKind::finding; });
     if (!has_finding) issues.push_back({c.path, 0, 0, "class '" + c.id + "' has no finding rule"});
   }
+  // Alert names are global in Prometheus and Alertmanager: one name, one class, one runbook.
+  std::map<std::string, std::string> alert_owner;
+  for (const auto& c : cat.classes)
+    for (const auto& a : c.alerts)
+      if (auto [it, fresh] = alert_owner.emplace(a.name, c.id); !fresh)
+        issues.push_back({c.path, a.line, 0, "alert '" + a.name + "' is also defined by class '" + it->second + "'"});
   // The explains-graph must be acyclic, or root causes could explain each other away.
   std::map<std::string, const PatternFile*> by_id;
   for (const auto& c : cat.classes) by_id[c.id] = &c;

@@ -130,7 +130,113 @@ void parse_rule(Ctx& c, const toml::table& t, PatternFile& pf) {
   pf.rules.push_back(std::move(r));
 }
 
+void parse_alert(Ctx& c, const toml::table& t, PatternFile& pf) {
+  Alert a;
+  a.line = static_cast<int>(t.source().begin.line);
+  get_string(c, t, "name", a.name, true);
+  std::string source;
+  get_string(c, t, "source", source, true);
+  if (auto s = alert_source_from_name(source)) a.source = *s;
+  else if (!source.empty())
+    c.error(t.source(), "alert '" + a.name + "': unknown source '" + source +
+                            "' (spark, spark_standalone, node_exporter, kube_state_metrics, spark_operator, celeborn, loki)");
+  if (a.source == AlertSource::loki) {
+    get_string(c, t, "signature", a.signature, true);
+    get_string(c, t, "selector", a.selector, true);
+    a.range = "5m";
+    get_string(c, t, "range", a.range, false);
+    if (t.get("expr")) c.error(t.source(), "alert '" + a.name + "': a loki alert takes 'signature', not 'expr'");
+  } else {
+    get_string(c, t, "expr", a.expr, true);
+  }
+  get_string(c, t, "for", a.for_, true);
+  get_string(c, t, "keep_firing_for", a.keep_firing_for, false);
+  get_string(c, t, "severity", a.severity, true);
+  get_string(c, t, "summary", a.summary, true);
+  get_string(c, t, "description", a.description, true);
+  for (const auto* d : {&a.for_, &a.keep_firing_for, &a.range})
+    if (!d->empty() && !parse_prom_duration(*d))
+      c.error(t.source(), "alert '" + a.name + "': '" + *d + "' is not a Prometheus duration (e.g. 30s, 5m, 1h)");
+  if (!a.severity.empty() && a.severity != "critical" && a.severity != "warning" && a.severity != "info")
+    c.error(t.source(), "alert '" + a.name + "': severity must be critical, warning or info");
+  bool camel = !a.name.empty() && a.name[0] >= 'A' && a.name[0] <= 'Z';
+  for (char ch : a.name)
+    if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))) camel = false;
+  if (!camel) c.error(t.source(), "alert name '" + a.name + "' must be CamelCase letters and digits");
+  for (std::string_view key : {"runbook_url", "labels", "annotations"})
+    if (t.get(key))
+      c.error(t.source(), "alert '" + a.name + "': '" + std::string(key) +
+                              "' is set by the generator from the class (one base URL, the class's runbook)");
+  pf.alerts.push_back(std::move(a));
+}
+
 }  // namespace
+
+const char* alert_source_name(AlertSource s) {
+  switch (s) {
+    case AlertSource::spark: return "spark";
+    case AlertSource::spark_standalone: return "spark_standalone";
+    case AlertSource::node_exporter: return "node_exporter";
+    case AlertSource::kube_state_metrics: return "kube_state_metrics";
+    case AlertSource::spark_operator: return "spark_operator";
+    case AlertSource::celeborn: return "celeborn";
+    case AlertSource::loki: return "loki";
+  }
+  return "spark";
+}
+
+std::optional<AlertSource> alert_source_from_name(std::string_view name) {
+  for (auto s : {AlertSource::spark, AlertSource::spark_standalone, AlertSource::node_exporter,
+                 AlertSource::kube_state_metrics, AlertSource::spark_operator, AlertSource::celeborn, AlertSource::loki})
+    if (name == alert_source_name(s)) return s;
+  return std::nullopt;
+}
+
+std::optional<int64_t> parse_prom_duration(std::string_view s) {
+  // Prometheus' model.ParseDuration: units y w d h m s ms, largest first, each at most once.
+  if (s.empty()) return std::nullopt;
+  if (s == "0") return 0;
+  static const std::pair<std::string_view, int64_t> units[] = {
+      {"y", 365LL * 24 * 3600 * 1000}, {"w", 7LL * 24 * 3600 * 1000}, {"d", 24LL * 3600 * 1000},
+      {"h", 3600LL * 1000},            {"m", 60LL * 1000},            {"s", 1000},
+      {"ms", 1}};
+  int64_t total = 0;
+  size_t i = 0;
+  int prev = -1;
+  while (i < s.size()) {
+    size_t j = i;
+    int64_t n = 0;
+    while (j < s.size() && s[j] >= '0' && s[j] <= '9') {
+      if (n > 1'000'000'000) return std::nullopt;
+      n = n * 10 + (s[j] - '0');
+      ++j;
+    }
+    if (j == i) return std::nullopt;
+    size_t k = j;
+    while (k < s.size() && s[k] >= 'a' && s[k] <= 'z') ++k;
+    std::string_view u = s.substr(j, k - j);
+    int idx = 0;
+    while (idx < static_cast<int>(std::size(units)) && units[idx].first != u) ++idx;
+    if (idx == static_cast<int>(std::size(units)) || idx <= prev) return std::nullopt;
+    total += n * units[idx].second;
+    prev = idx;
+    i = k;
+  }
+  return total;
+}
+
+std::string format_prom_duration(int64_t ms) {
+  if (ms <= 0) return "0s";
+  std::string out;
+  static const std::pair<const char*, int64_t> units[] = {{"h", 3600LL * 1000}, {"m", 60LL * 1000}, {"s", 1000}, {"ms", 1}};
+  for (auto [u, v] : units) {
+    if (ms >= v) {
+      out += std::to_string(ms / v) + u;
+      ms %= v;
+    }
+  }
+  return out;
+}
 
 std::optional<Stream> stream_from_name(std::string_view name) {
   for (size_t i = 0; i < std::size(kStreamNames); ++i)
@@ -238,6 +344,16 @@ std::optional<PatternFile> parse_pattern_file(std::string_view text, const std::
       c.error(p->source(), "'params' must be a table");
     }
   }
+  if (const toml::node* n = root.get("alert")) {
+    if (const toml::array* arr = n->as_array()) {
+      for (const auto& item : *arr) {
+        if (const toml::table* t = item.as_table()) parse_alert(c, *t, pf);
+        else c.error(item.source(), "alert entries must be tables");
+      }
+    } else {
+      c.error(n->source(), "'alert' must be an array of tables ([[alert]])");
+    }
+  }
   for (auto [key, array_key] : {std::pair{"signature", true}, std::pair{"rule", false}}) {
     const toml::node* n = root.get(key);
     if (!n) continue;
@@ -261,6 +377,12 @@ std::optional<PatternFile> parse_pattern_file(std::string_view text, const std::
     for (size_t j = i + 1; j < pf.signatures.size(); ++j)
       if (pf.signatures[i].name == pf.signatures[j].name)
         c.error_at(pf.signatures[j].line, "duplicate signature name '" + pf.signatures[j].name + "'");
+  for (const auto& a : pf.alerts) {
+    if (a.source != AlertSource::loki) continue;
+    bool found = false;
+    for (const auto& sg : pf.signatures) found = found || sg.name == a.signature;
+    if (!found) c.error_at(a.line, "alert '" + a.name + "': no signature named '" + a.signature + "' in this file");
+  }
   if (!c.ok) return std::nullopt;
   return pf;
 }

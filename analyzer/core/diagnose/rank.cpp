@@ -6,6 +6,8 @@
 #include <functional>
 #include <set>
 
+#include "alerts/alert_rules.h"
+
 namespace sm::diagnose {
 
 void rank(Diagnosis& d, const catalog::Catalog& catalog, const DataQuality& dq, const CorrelateOptions& opts) {
@@ -18,7 +20,7 @@ void rank(Diagnosis& d, const catalog::Catalog& catalog, const DataQuality& dq, 
     double c = 1.0 - doubt;
     if (!dq.truncated.empty()) c *= kTruncationPenalty;
     f.confidence = std::min(kMaxConfidence, std::round(c * 100.0) / 100.0);
-    f.runbook_url = (opts.runbook_base_url.empty() ? std::string("runbooks/") : opts.runbook_base_url) + f.runbook + ".md";
+    f.runbook_url = alerts::runbook_url(opts.runbook_base_url.empty() ? std::string_view("runbooks/") : opts.runbook_base_url, f.runbook);
   }
   // 2. Explains-graph: B is a symptom of A when A's class explains B's and A did not happen
   //    after B (beyond a slack for logging delays). Pick the most confident explainer.

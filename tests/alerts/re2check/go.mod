@@ -1,0 +1,3 @@
+module sparkmedic/tests/alerts/re2check
+
+go 1.19
