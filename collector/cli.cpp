@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "from_alert.h"
 #include "options.h"
 #include "plan.h"
 #include "redact.h"
@@ -166,9 +167,10 @@ std::optional<UsageError> check_values(const RawArgs& raw, Options& o) {
   if (auto e = check_executor_logs(raw, o)) return e;
   if (auto e = check_network(raw, o)) return e;
   if (o.eventlogs.empty() && o.driver_logs.empty() && o.executor_logs.empty() && o.other_logs.empty() &&
-      o.worker_dirs.empty() && !o.history_server && !o.spark_ui && !o.prometheus && !o.alertmanager)
+      o.worker_dirs.empty() && !o.history_server && !o.spark_ui && !o.prometheus && !o.alertmanager &&
+      !o.from_alert)
     return UsageError{"nothing to collect: give --eventlog, --driver-log, --executor-log, --log, --worker-dir, "
-                      "--history-server, --spark-ui, --prometheus or --alertmanager"};
+                      "--history-server, --spark-ui, --prometheus, --alertmanager or --from-alert"};
   o.verify = !raw.no_verify;
   return std::nullopt;
 }
@@ -268,6 +270,9 @@ int run_cli(int argc, char** argv) {
   app.add_option("--metrics-namespace", o.metrics_namespaces,
                  "spark.metrics.namespace of the application (default: read from its environment, else its id)")
       ->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_option("--from-alert", o.from_alert,
+                 "Alertmanager webhook payload (version 4) or API alert(s) in FILE (- for stdin): collect the "
+                 "application, namespace and time window its labels and times name (docs/alerts.md)");
   app.add_option("--alert-label", raw.alert_labels, "NAME=VALUE: only alerts with this label (repeatable)")
       ->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--timeout", raw.timeout, "Seconds per HTTP request (default 30)");
@@ -289,6 +294,26 @@ int run_cli(int argc, char** argv) {
   }
   o.started = now_epoch_seconds();
   std::optional<UsageError> err = check_values(raw, o);
+  // --from-alert fills what the command line left open: application, namespace and window.
+  if (!err && o.from_alert) {
+    auto sel = read_alert_file(*o.from_alert, o.started);
+    if (!sel.ok()) {
+      err = UsageError{sel.error().message};
+    } else {
+      if (o.app_ids.empty()) o.app_ids = sel->app_ids;
+      if (o.app_ids.empty() && !o.app_name) o.app_name = sel->app_name;
+      if (!o.since) o.since = sel->since;
+      if (!o.until) o.until = std::max(sel->until, *o.since);
+      o.namespace_name = sel->namespace_;
+      o.from_alert_json = std::move(sel->alerts_json);
+      o.from_alert_notes = std::move(sel->notes);
+      if (o.app_ids.empty() && !o.app_name)
+        o.from_alert_notes.push_back("no alert names an application (labels " +
+                                     std::string("application_id, app_id, spark_app_selector, label_spark_app_selector") +
+                                     "): every application in the window is collected");
+      for (const auto& n : o.from_alert_notes) std::cout << "from alert: " << n << "\n";
+    }
+  }
   std::unique_ptr<HttpClient> http;
   if (!err) {
     auto h = HttpClient::create(o.http);

@@ -66,6 +66,10 @@ struct Options {
   std::optional<int64_t> prometheus_step;          // seconds; default from the window
   std::vector<std::string> metrics_namespaces;     // spark.metrics.namespace values
   std::vector<LabelMatch> alert_labels;
+  std::optional<std::string> from_alert;           // --from-alert FILE (from_alert.h)
+  std::string from_alert_json;                     // the alerts it held, staged as alert/from-alert.json
+  std::vector<std::string> from_alert_notes;       // how the target and window were chosen
+  std::optional<std::string> namespace_name;       // Kubernetes namespace (from an alert's labels)
   HttpConfig http;
   std::vector<redact::UserRule> redact_rules;      // --redact-rules FILE
   std::optional<std::string> redact_rules_file;

@@ -70,6 +70,7 @@ void fill_header(bundle::Manifest& m, const Options& o) {
   if (o.until) m.window.end = rfc3339_utc(*o.until);
   m.target.application_ids = o.app_ids;
   m.target.application_name = o.app_name;
+  m.target.namespace_name = o.namespace_name;
   m.limits.max_total_bytes = o.max_total_bytes;
   m.limits.max_source_bytes = o.max_source_bytes;
   m.schema = std::string(bundle::kSchemaV1_1);
@@ -150,6 +151,24 @@ Result<uint64_t> copy_prefix(const std::string& origin, const std::string& dest,
   return copied;
 }
 
+// The alerts --from-alert read: the analyzer shows them (and their runbooks) even when
+// Alertmanager itself was not reachable or has forgotten them.
+bundle::SourceRecord stage_alert_payload(NetContext& ctx) {
+  SourceRun run("alert", "alert-payload");
+  ctx.staging.caps().begin_source();
+  const Options& o = ctx.options;
+  if (!o.from_alert) {
+    run.skip("not requested: no --from-alert given");
+    return run.finish(0, o.max_source_bytes);
+  }
+  for (const auto& n : o.from_alert_notes) run.note(n);
+  if (auto st = stage_bytes(ctx, run.name(), "alert/from-alert.json", o.from_alert_json,
+                            *o.from_alert == "-" ? std::string("stdin") : *o.from_alert);
+      !st.ok())
+    run.error(st.error().message);
+  return run.finish(ctx.staging.files_of(run.name()), o.max_source_bytes);
+}
+
 Result<CollectResult> collect(const Options& o, const Plan& plan, HttpClient& http) {
   auto tmp = TempDir::create("sparkmedic-collect");
   if (!tmp.ok()) return tmp.take_error();
@@ -178,6 +197,8 @@ Result<CollectResult> collect(const Options& o, const Plan& plan, HttpClient& ht
   dirs.push_back({"prometheus"});
   records.push_back(collect_alertmanager(net));
   dirs.push_back({"alertmanager"});
+  records.push_back(stage_alert_payload(net));
+  dirs.push_back({"alert"});
 
   // Redaction of everything staged, then the sweep and re-scan (redact_files.h).
   RedactionReport red;

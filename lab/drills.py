@@ -234,10 +234,38 @@ def prom(name: str, at_least: float = 0.0, **labels) -> Signal:
                   label=f"Prometheus series {name} reaching {at_least:g}")
 
 
-def alert(name: str) -> Signal:
-    """An alert of the lab's rules that fired during the drill (needs --alertmanager)."""
-    return Signal("alertmanager", text=f'"alertname":"{name}"', needs_source="--alertmanager",
-                  label=f"Alertmanager alert {name}")
+def alert_with_runbook(name: str, runbook: str):
+    """A Signal check over the collector's Alertmanager dump (GET /api/v2/alerts): an alert `name`
+    carrying the failure_class label and a runbook_url to runbooks/<runbook>.md that answers
+    (the lab's webhook serves runbooks/ at the rules' base URL)."""
+    def check(text: str) -> str | None:
+        try:
+            alerts = json.loads(text)
+        except ValueError:
+            return None
+        for a in alerts if isinstance(alerts, list) else []:
+            labels, ann = a.get("labels") or {}, a.get("annotations") or {}
+            url = ann.get("runbook_url", "")
+            if labels.get("alertname") != name or not url.endswith(f"/runbooks/{runbook}.md"):
+                continue
+            try:
+                page = labcore.http_get(url).decode("utf-8", errors="replace")
+            except (OSError, ValueError):
+                return None
+            if not page.startswith("# "):
+                return None
+            return (f"{name} ({labels.get('severity')}, failure_class {labels.get('failure_class')}) "
+                    f"{(a.get('status') or {}).get('state', '')}; runbook_url {url} answers "
+                    f"({page.splitlines()[0]})")
+        return None
+    return check
+
+
+def alert(name: str, runbook: str) -> Signal:
+    """An alert of the lab's rules (the product's, generated from the catalog) that fired during
+    the drill, as Alertmanager's API shows it, with a runbook_url that resolves (needs --alertmanager)."""
+    return Signal("alertmanager", check=alert_with_runbook(name, runbook), needs_source="--alertmanager",
+                  label=f"Alertmanager alert {name} with its runbook_url to runbooks/{runbook}.md")
 
 
 EXEC_LOST = Signal("eventlog", regex=r'"Task End Reason":\{"Reason":"ExecutorLostFailure","Executor ID":"\d+",'
@@ -271,15 +299,23 @@ drill(Drill(
              Signal("eventlog", regex=r"Task \d+ in stage [\d.]+ failed 4 times"),
              Signal("driver", text="org.apache.spark.api.python.PythonException"),
              prom("metrics_executor_failedTasks_total", 1),
-             alert("SparkTasksFailing")]))
+             alert("SparkExecutorTasksFailing", "task_user_exception")]))
 
 drill(Drill(
     "executor_lost", "executor_lost",
     "Each executor JVM that runs a task is SIGKILLed (kill -9) mid-stage; with "
     "spark.task.maxFailures=2 a task's second loss aborts the job.",
-    "slow_stage.py", ["2", "30"], conf={"spark.task.maxFailures": "2"},
+    "slow_stage.py", ["2", "30"],
+    # Dynamic allocation (with shuffle tracking, as on Kubernetes) only so that the driver's
+    # ExecutorAllocationManager counts executors that exited unexpectedly: the series the
+    # SparkExecutorsExitedUnexpectedly alert watches. Two executors, as without it.
+    conf={"spark.task.maxFailures": "2", "spark.dynamicAllocation.enabled": "true",
+          "spark.dynamicAllocation.shuffleTracking.enabled": "true",
+          "spark.dynamicAllocation.minExecutors": "2", "spark.dynamicAllocation.initialExecutors": "2",
+          "spark.dynamicAllocation.maxExecutors": "2"},
     action=kill_busy_executors(signal.SIGKILL, 6),
     signals=[EXEC_LOST,
+             alert("SparkExecutorsExitedUnexpectedly", "executor_lost"),
              Signal("eventlog", regex=r"failed 2 times, most recent failure: Lost task"),
              Signal("driver", regex=r"Lost executor \d+ on 127\.0\.0\.1")]))
 
@@ -325,7 +361,7 @@ drill(Drill(
     signals=[Signal("driver", text="Initial job has not accepted any resources; check your cluster UI "
                                    "to ensure that workers are registered and have sufficient resources"),
              prom("metrics_master_waitingApps_Value", 1),
-             alert("SparkAppWaitingForResources")]))
+             alert("SparkAppWaitingForResources", "job_stuck_no_resources")]))
 
 drill(Drill(
     "driver_max_result_size", "driver_max_result_size",
@@ -358,7 +394,8 @@ drill(Drill(
     signals=[Signal("other", regex=r"Memory cgroup out of memory: Killed process \d+ \(java\) total-vm:\d+kB, anon-rss:\d+kB",
                     note="dmesg of the node (mm/oom_kill.c)"),
              EXEC_LOST,
-             Signal("eventlog", text='"Removed Reason":"Command exited with code 137"')]))
+             Signal("eventlog", text='"Removed Reason":"Command exited with code 137"'),
+             alert("NodeOOMKillerActive", "container_memory_exceeded")]))
 
 
 # -- second wave: the rest of the catalog ---------------------------------------------------------

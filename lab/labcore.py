@@ -54,36 +54,34 @@ applications.sink.prometheusServlet.path=/metrics/applications/prometheus
 *.source.jvm.class=org.apache.spark.metrics.source.JvmSource
 """
 
-# Alert rules over the series the lab scrapes. Names are Spark's (checked against a real scrape,
-# see docs/lab.md). Short `for` so a drill of a minute can fire them.
-ALERT_RULES = """\
-groups:
-  - name: spark-lab
-    interval: 2s
-    rules:
-      - alert: SparkTasksFailing
-        expr: increase(metrics_executor_failedTasks_total[1m]) > 0
-        labels: {severity: warning}
-        annotations:
-          summary: "Executor {{ $labels.executor_id }} of {{ $labels.application_name }} is failing tasks"
-      - alert: SparkStagesFailed
-        expr: metrics_spark_driver_DAGScheduler_stage_failedStages_Value > 0
-        labels: {severity: critical}
-        annotations:
-          summary: "Spark app {{ $labels.app_id }} has failed stages"
-      - alert: SparkAppWaitingForResources
-        expr: metrics_master_waitingApps_Value > 0
-        for: 4s
-        labels: {severity: warning}
-        annotations:
-          summary: "Applications are waiting for executors on the standalone master"
-      - alert: SparkWorkerMissing
-        expr: metrics_master_aliveWorkers_Value < 2
-        for: 4s
-        labels: {severity: critical}
-        annotations:
-          summary: "The lab master sees fewer than 2 alive workers"
-"""
+# Alert rules: the product's own, generated from the pattern catalog by `sparkmedic-analyze alerts`
+# (docs/alerts.md), with only the timing made fit for drills of a minute: every `for` capped at
+# RULES_MAX_FOR and groups evaluated every scrape. runbook_url points at the lab's webhook, which
+# serves runbooks/, so a test can follow an alert's link for real.
+RULES_MAX_FOR = "4s"
+
+
+def find_analyzer() -> str:
+    if os.environ.get("SPARKMEDIC_ANALYZE"):
+        return os.environ["SPARKMEDIC_ANALYZE"]
+    for d in ("ci", "release", "dev", "lab"):
+        p = REPO / "build" / d / "analyzer" / "sparkmedic-analyze"
+        if p.exists():
+            return str(p)
+    found = shutil.which("sparkmedic-analyze")
+    if found:
+        return found
+    raise FileNotFoundError("lab: sparkmedic-analyze not found (it writes the alert rules): build it "
+                            "(bash scripts/build.sh dev) or set SPARKMEDIC_ANALYZE")
+
+
+def lab_alert_rules(runbook_base_url: str) -> str:
+    out = subprocess.run([find_analyzer(), "alerts", "--format", "prometheus", "--max-for", RULES_MAX_FOR,
+                          "--interval", SCRAPE_INTERVAL, "--runbook-base-url", runbook_base_url],
+                         capture_output=True, text=True, timeout=60)
+    if out.returncode != 0:
+        raise RuntimeError(f"lab: sparkmedic-analyze alerts failed: {out.stderr.strip()}")
+    return out.stdout
 
 
 def lab_dir() -> pathlib.Path:
@@ -171,11 +169,11 @@ def http_get(url: str, timeout: float = 3.0) -> bytes:
 
 # -- the lab -----------------------------------------------------------------------------------
 
-COMPONENTS = ["master", "worker-1", "worker-2", "history", "webhook", "alertmanager", "prometheus"]
+COMPONENTS = ["master", "worker-1", "worker-2", "history", "webhook", "alertmanager", "node-exporter", "prometheus"]
 PORT_OWNERS = {"master": "master", "master-ui": "master", "worker-1": "worker-1",
                "worker-1-ui": "worker-1", "ess": "worker-1", "worker-2": "worker-2",
                "worker-2-ui": "worker-2", "history": "history", "webhook": "webhook",
-               "alertmanager": "alertmanager", "prometheus": "prometheus"}
+               "alertmanager": "alertmanager", "node-exporter": "node-exporter", "prometheus": "prometheus"}
 
 
 class Lab:
@@ -278,7 +276,7 @@ class Lab:
         self.metrics_conf.write_text(METRICS_PROPERTIES)
         ports = self.state["ports"]
         prom = self.root / "prometheus"
-        (prom / "rules.yml").write_text(ALERT_RULES)
+        (prom / "rules.yml").write_text(lab_alert_rules(f"http://{LOOPBACK}:{ports['webhook']}/runbooks/"))
         static = lambda port: f"[\"{LOOPBACK}:{port}\"]"  # noqa: E731
         (prom / "prometheus.yml").write_text(f"""\
 # Written by lab/labcore.py.
@@ -293,6 +291,10 @@ alerting:
 scrape_configs:
   - job_name: prometheus
     static_configs: [{{targets: {static(ports['prometheus'])}}}]
+  # The host, as node_exporter sees it: the kernel OOM killer's count (node_vmstat_oom_kill)
+  # and the filesystems Spark's local dirs live on.
+  - job_name: node
+    static_configs: [{{targets: {static(ports['node-exporter'])}}}]
   - job_name: spark-master
     metrics_path: /metrics/master/prometheus
     static_configs: [{{targets: {static(ports['master-ui'])}}}]
@@ -382,6 +384,13 @@ receivers:
                 f"--web.listen-address={LOOPBACK}:{ports['alertmanager']}",
                 "--cluster.listen-address=", "--log.level=info"],
                 dict(os.environ), {"http": ports["alertmanager"]}, "alertmanager")
+        if name == "node-exporter":
+            return self._spawn(name, [
+                shutil.which("prometheus-node-exporter") or "prometheus-node-exporter",
+                f"--web.listen-address={LOOPBACK}:{ports['node-exporter']}",
+                "--collector.disable-defaults", "--collector.vmstat", "--collector.filesystem",
+                "--collector.meminfo", "--collector.loadavg"],
+                dict(os.environ), {"http": ports["node-exporter"]}, "node-exporter")
         if name == "prometheus":
             prom = self.root / "prometheus"
             return self._spawn(name, [
@@ -417,6 +426,8 @@ receivers:
             if name == "alertmanager":
                 http_get(f"http://{LOOPBACK}:{ports['http']}/-/ready")
                 return True, "ready"
+            if name == "node-exporter":
+                return b"node_vmstat_oom_kill" in http_get(f"http://{LOOPBACK}:{ports['http']}/metrics"), "exporting"
             if name == "webhook":
                 return http_get(f"http://{LOOPBACK}:{ports['http']}/health").strip() == b"ok", "recording"
         except (OSError, ValueError, urllib.error.URLError) as e:
@@ -452,7 +463,7 @@ receivers:
 
     # commands ---------------------------------------------------------------------------------
     def up(self, only: list[str] | None = None, quiet: bool = False) -> None:
-        for tool in ("prometheus", "prometheus-alertmanager"):
+        for tool in ("prometheus", "prometheus-alertmanager", "prometheus-node-exporter"):
             if not shutil.which(tool):
                 raise RuntimeError(f"lab: {tool} not found; run scripts/install-lab-deps.sh")
         self.root.mkdir(parents=True, exist_ok=True)
@@ -465,6 +476,13 @@ receivers:
             self.port(p)
         self.save()
         self._write_confs()
+        prom = self.comp("prometheus")
+        if prom and same_process(prom):   # a running Prometheus rereads the rules just written
+            try:
+                urllib.request.urlopen(urllib.request.Request(self.url("prometheus") + "/-/reload", method="POST"),
+                                       timeout=5).read()
+            except (OSError, urllib.error.URLError):
+                pass
         for name in (only or COMPONENTS):
             rec = self.comp(name)
             if rec and same_process(rec):

@@ -1,12 +1,19 @@
 """Alertmanager webhook receiver for the lab: appends every POSTed payload, as one JSON line with
-the time it arrived, to --out. GET /health answers "ok". Stdlib only; binds 127.0.0.1."""
+the time it arrived, to --out. GET /health answers "ok"; GET /runbooks/<name>.md serves the
+repository's runbooks, which the lab's alert rules link (runbook_url), so a test can follow an
+alert's link for real. Stdlib only; binds 127.0.0.1."""
 from __future__ import annotations
 
 import argparse
 import http.server
 import json
+import pathlib
+import re
 import threading
 import time
+
+
+RUNBOOKS = pathlib.Path(__file__).resolve().parent.parent / "runbooks"
 
 
 def main() -> int:
@@ -18,8 +25,16 @@ def main() -> int:
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
-            body = b"ok\n" if self.path == "/health" else b"not found\n"
-            self.send_response(200 if self.path == "/health" else 404)
+            status, ctype, body = 404, "text/plain", b"not found\n"
+            if self.path == "/health":
+                status, body = 200, b"ok\n"
+            else:
+                m = re.fullmatch(r"/runbooks/([a-z0-9_]+\.md)", self.path)  # names only: no traversal
+                page = RUNBOOKS / m.group(1) if m else None
+                if page is not None and page.is_file():
+                    status, ctype, body = 200, "text/markdown; charset=utf-8", page.read_bytes()
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)

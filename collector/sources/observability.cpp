@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "from_alert.h"
 #include "time_util.h"
 
 namespace sm::collect {
@@ -266,9 +267,27 @@ bundle::SourceRecord collect_alertmanager(NetContext& ctx) {
     return run.finish(0, o.max_source_bytes);
   }
   std::string kept;
-  size_t total = 0, in_window = 0;
+  size_t total = 0, in_window = 0, other_apps = 0;
   for (simdjson::dom::element alert : alerts) {
     ++total;
+    // An alert labelled with ANOTHER application (id, or name when no id is known) belongs to
+    // that application's bundle; alerts about the node, the cluster or no app are kept.
+    if (!o.app_ids.empty() || o.app_name) {
+      bool other = false;
+      for (auto key : alert_app_id_labels()) {
+        std::string_view v;
+        if (!o.app_ids.empty() && !alert["labels"][key].get_string().get(v))
+          other = other || std::find(o.app_ids.begin(), o.app_ids.end(), v) == o.app_ids.end();
+      }
+      for (auto key : alert_app_name_labels()) {
+        std::string_view v;
+        if (o.app_ids.empty() && o.app_name && !alert["labels"][key].get_string().get(v)) other = other || v != *o.app_name;
+      }
+      if (other) {
+        ++other_apps;
+        continue;
+      }
+    }
     if (window) {
       std::string_view s, e;
       std::optional<int64_t> starts, ends;
@@ -283,6 +302,7 @@ bundle::SourceRecord collect_alertmanager(NetContext& ctx) {
   if (window) run.note(std::to_string(in_window) + " of " + std::to_string(total) + " alerts active in " +
                        rfc3339(window->start) + " .. " + rfc3339(window->end) + " (" + window->how + ")");
   else run.note("all " + std::to_string(total) + " alerts kept: " + why);
+  if (other_apps) run.note(std::to_string(other_apps) + " alerts of other applications left out (their application labels)");
   const std::string doc = kept.empty() ? "[]\n" : "[\n" + kept + "\n]\n";
   if (auto st = stage_bytes(ctx, run.name(), "alertmanager/alerts.json", doc, HttpClient::display_url(url)); !st.ok())
     run.error(st.error().message);

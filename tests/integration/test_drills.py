@@ -7,6 +7,12 @@ lab and checks the REAL evidence in the bundle sparkmedic-collect wrote.
                                                bundle's manifest checks out
   test_drills.py diagnose NAME --analyze BIN   sparkmedic-analyze BUNDLE --json names the induced
                                                class as root_cause.failure_class (healthy: none)
+  test_drills.py from-alert NAME ALERT --collect BIN --analyze BIN
+                                               the webhook payload Alertmanager POSTed for ALERT
+                                               during drill NAME is handed to
+                                               `sparkmedic-collect --from-alert`; the bundle targets
+                                               the drill's app and window, and the diagnosis names
+                                               the class and shows the alert with its runbook_url
 
 The lab lives in SPARKMEDIC_LAB_DIR (CMake points it into the build dir); bundles go to
 SPARKMEDIC_DRILL_OUT. Outcomes only: no timing is asserted (durations are recorded in drill.json).
@@ -104,6 +110,67 @@ def cmd_diagnose(name: str, analyzer: str) -> int:
     return 0
 
 
+def cmd_from_alert(name: str, alertname: str, collector: str, analyzer: str) -> int:
+    d = drills.DRILLS[name]
+    rec_path = out_dir() / name / "drill.json"
+    if not rec_path.exists():
+        return fail(f"{rec_path} missing: run the drill first (ctest fixture drill_{name})")
+    rec = json.loads(rec_path.read_text())
+    lab = labcore.Lab()
+    # The newest firing payload for this alert and drill, as the lab's webhook recorded it.
+    payload = None
+    for line in lab.webhook_file.read_text().splitlines():
+        p = json.loads(line)["payload"]
+        for a in p.get("alerts", []):
+            labels = a.get("labels", {})
+            if labels.get("alertname") == alertname and a.get("status") == "firing" and \
+                    labels.get("drill", name) == name:
+                payload = p
+    if payload is None:
+        return fail(f"Alertmanager never POSTed a firing {alertname} for drill {name} to the lab's webhook")
+    payload_path = out_dir() / name / f"webhook-{alertname}.json"
+    payload_path.write_text(json.dumps(payload, indent=1) + "\n")
+    bundle = out_dir() / name / f"from-alert-{alertname}.tar.zst"
+    argv = [collector, "--from-alert", str(payload_path), "--out", str(bundle),
+            "--history-server", lab.url("history"), "--prometheus", lab.url("prometheus"),
+            "--alertmanager", lab.url("alertmanager"),
+            "--worker-dir", str(lab.work_dir("worker-1")), "--worker-dir", str(lab.work_dir("worker-2"))]
+    print("$", " ".join(argv))
+    c = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    print(c.stdout[-3000:], c.stderr[-2000:])
+    if c.returncode not in (0, 1):
+        return fail(f"sparkmedic-collect --from-alert exit {c.returncode}")
+    texts = read_bundle_texts(bundle)
+    manifest = json.loads(texts["manifest.json"])
+    ids = (manifest.get("target") or {}).get("application_ids") or []
+    problems = []
+    if rec.get("app_id") not in ids:
+        problems.append(f"bundle targets {ids}, not the drill's application {rec.get('app_id')}")
+    status = {s["name"]: s["status"] for s in manifest["sources"]}
+    if status.get("alert") != "collected":
+        problems.append(f"source alert is {status.get('alert')}")
+    if status.get("history-server") != "collected":
+        problems.append(f"source history-server is {status.get('history-server')}")
+    p = subprocess.run([analyzer, str(bundle), "--json", "-q"], capture_output=True, text=True, timeout=300)
+    if p.returncode not in (0, 1):
+        return fail(f"sparkmedic-analyze exit {p.returncode}: {p.stderr[-1000:]}")
+    diag = json.loads(p.stdout)
+    roots = [(a.get("app_id"), (a.get("root_cause") or {}).get("failure_class")) for a in diag.get("applications", [])]
+    print(f"diagnosis of the --from-alert bundle: {roots}")
+    if not any(r == d.root_cause for _, r in roots):
+        problems.append(f"root causes {roots}, expected {d.root_cause}")
+    alerts = diag.get("alerts") or [x for a in diag.get("applications", []) for x in a.get("alerts", [])]
+    hit = [a for a in alerts if a.get("alertname") == alertname]
+    if not hit:
+        problems.append(f"the report shows no {alertname} alert: {[a.get('alertname') for a in alerts]}")
+    elif not (hit[0].get("runbook_url") or "").endswith(f"/runbooks/{d.root_cause}.md"):
+        problems.append(f"{alertname} links {hit[0].get('runbook_url')!r}, not runbooks/{d.root_cause}.md")
+    if problems:
+        return fail("; ".join(problems))
+    print(f"{name}: alert {alertname} -> bundle {bundle.name} ({bundle.stat().st_size} bytes) -> {d.root_cause}")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     if len(argv) >= 1 and argv[0] == "up":
         labcore.Lab().up()
@@ -115,6 +182,8 @@ def main(argv: list[str]) -> int:
         return cmd_run(argv[1], argv[3])
     if len(argv) == 4 and argv[0] == "diagnose" and argv[2] == "--analyze":
         return cmd_diagnose(argv[1], argv[3])
+    if len(argv) == 7 and argv[0] == "from-alert" and argv[3] == "--collect" and argv[5] == "--analyze":
+        return cmd_from_alert(argv[1], argv[2], argv[4], argv[6])
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -55,7 +55,7 @@ Route route_by_path(std::string_view path) {
   else if (starts_with(path, "kubernetes/sparkapplications/")) r.kind = EntryKind::k8s_sparkapplications;
   else if (starts_with(path, "kubernetes/nodes/")) r.kind = EntryKind::k8s_nodes;
   else if (starts_with(path, "prometheus/")) r.kind = EntryKind::prometheus;
-  else if (starts_with(path, "alertmanager/")) r.kind = EntryKind::alertmanager;
+  else if (starts_with(path, "alertmanager/") || starts_with(path, "alert/")) r.kind = EntryKind::alertmanager;
   else if (starts_with(path, "loki/")) r.kind = EntryKind::loki;
   else if (starts_with(path, "jaeger/")) r.kind = EntryKind::jaeger;
   else if (starts_with(path, "history/")) r.kind = EntryKind::history;
