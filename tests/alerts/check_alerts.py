@@ -129,6 +129,8 @@ def check_runbooks(_binary):
                 fail(f"{rule['alert']}: runbook_url {url} names runbooks/{rel}, which does not exist")
             if anchor and anchor not in headings(page.read_text()):
                 fail(f"{rule['alert']}: runbook_url anchor #{anchor} is no heading of runbooks/{rel}")
+            if f"`{rule['alert']}`" not in page.read_text():
+                fail(f"runbooks/{rel} does not name the alert {rule['alert']} that links it (Detection)")
             cls = rule["labels"]["failure_class"]
             if patterns[cls]["runbook"] + ".md" != rel:
                 fail(f"{rule['alert']}: failure_class {cls} but runbook {rel}")
