@@ -421,6 +421,9 @@ bool EventParser::Impl::on_job_end(object obj) {
 
 bool EventParser::Impl::on_stage_submitted(object obj) {
   StageSubmittedEvent& e = stage_submitted;
+  // Nothing of the previous line may survive: its views point into a buffer the parser has
+  // since reused (a line without "Stage Info" read freed memory; found by fuzz_eventlog).
+  e.info = StageInfoView{};
   e.description.reset();
   e.pool.reset();
   for (auto f : obj) {
