@@ -80,6 +80,12 @@ def main(dirs: list[str]) -> int:
             desc = s.describe()
             print(f"- in `{s.where}`: `{desc}`" + (f" ({s.note})" if s.note else ""))
             if texts and s.check is not None:
+                # What the drill run recorded (a check may need the lab, e.g. to follow a
+                # runbook_url); else the check again over the bundle.
+                rec = next((x for x in (r.get("signals_found") or []) if x.get("signal") == desc and x.get("detail")), None)
+                if rec:
+                    print(f"  - real run: {rec['detail']} (`{rec['found_in']}`)")
+                    continue
                 for path, text in texts.items():
                     if path.startswith(WHERE_PREFIX[s.where]):
                         found = s.check(text)
