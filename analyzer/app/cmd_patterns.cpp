@@ -1,10 +1,17 @@
 // `patterns list | explain | check`: the catalog, printed from its data.
+#include <chrono>
+#include <cstring>
 #include <cstdio>
+#include <ctime>
+#include <fstream>
 #include <string>
+#include <vector>
 
 #include "app/commands.h"
 #include "catalog/catalog.h"
 #include "catalog/examples.h"
+#include "match/matcher.h"
+#include "util/json_writer.h"
 
 namespace sm::app {
 namespace {
@@ -88,6 +95,80 @@ int run_patterns_check(const PatternsArgs& args) {
   }
   std::printf("%zu classes, %zu problems\n", cat->classes.size(), issues.size());
   return issues.empty() ? kExitOk : kExitBadInput;
+}
+
+}  // namespace sm::app
+
+namespace sm::app {
+
+// `patterns scan`: the signature scan alone, over plain files read in 16 MiB pieces cut at
+// newlines, every signature against every line (all log streams). What a pattern author
+// checks a change with, and what the scanning benchmark measures (docs/benchmarks.md).
+int run_patterns_scan(const PatternsArgs& args) {
+  auto cat = load(args, true);
+  if (!cat.ok()) {
+    std::fprintf(stderr, "sparkmedic-analyze: %s\n", cat.error().message.c_str());
+    return kExitBadInput;
+  }
+  auto m = match::Matcher::build(*cat);
+  if (!m.ok()) {
+    std::fprintf(stderr, "sparkmedic-analyze: %s\n", m.error().message.c_str());
+    return kExitBadInput;
+  }
+  const catalog::StreamMask logs = catalog::kDriverLog | catalog::kExecutorLog | catalog::kOtherLog;
+  std::vector<uint64_t> lines((*m)->signatures().size(), 0);
+  uint64_t bytes = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::clock_t c0 = std::clock();
+  constexpr size_t kPiece = size_t{16} << 20;
+  std::vector<char> buf(kPiece);
+  for (const auto& path : args.files) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      std::fprintf(stderr, "sparkmedic-analyze: %s: cannot open\n", path.c_str());
+      return kExitBadInput;
+    }
+    size_t carry = 0;
+    while (true) {
+      in.read(buf.data() + carry, static_cast<std::streamsize>(buf.size() - carry));
+      const size_t got = static_cast<size_t>(in.gcount());
+      const size_t have = carry + got;
+      if (have == 0) break;
+      size_t cut = have;
+      if (got > 0 && have == buf.size()) {
+        std::string_view v(buf.data(), have);
+        size_t nl = v.rfind('\n');
+        if (nl != std::string_view::npos) cut = nl + 1;
+      }
+      auto st = (*m)->scan(std::string_view(buf.data(), cut), logs, [&](const match::LineMatch& lm) { ++lines[lm.signature]; });
+      if (!st.ok()) {
+        std::fprintf(stderr, "sparkmedic-analyze: %s: %s\n", path.c_str(), st.error().message.c_str());
+        return kExitBadInput;
+      }
+      bytes += cut;
+      carry = have - cut;
+      if (carry) std::memmove(buf.data(), buf.data() + cut, carry);
+      if (got == 0) break;
+    }
+  }
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double cpu = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
+  const auto& sigs = (*m)->signatures();
+  if (args.json) {
+    JsonWriter w;
+    w.begin_object().field("bytes", static_cast<int64_t>(bytes)).field("seconds", wall).field("cpu_seconds", cpu);
+    w.key("signatures").begin_array();
+    for (size_t i = 0; i < sigs.size(); ++i)
+      w.begin_object().field("class", sigs[i].cls->id).field("signature", sigs[i].sig->name)
+          .field("lines", static_cast<int64_t>(lines[i])).end_object();
+    w.end_array().end_object();
+    std::printf("%s\n", w.str().c_str());
+    return kExitOk;
+  }
+  for (size_t i = 0; i < sigs.size(); ++i)
+    if (lines[i]) std::printf("%10llu  %s/%s\n", static_cast<unsigned long long>(lines[i]), sigs[i].cls->id.c_str(), sigs[i].sig->name.c_str());
+  std::printf("%llu bytes in %.3f s (%.3f s CPU)\n", static_cast<unsigned long long>(bytes), wall, cpu);
+  return kExitOk;
 }
 
 }  // namespace sm::app

@@ -37,11 +37,14 @@ int run_analyze(AnalyzeArgs args);
 struct PatternsArgs {
   std::string patterns_dir;
   std::string target;
+  std::vector<std::string> files;  // patterns scan
+  bool json = false;
 };
 
 int run_patterns_list(const PatternsArgs& args);
 int run_patterns_explain(const PatternsArgs& args);
 int run_patterns_check(const PatternsArgs& args);
+int run_patterns_scan(const PatternsArgs& args);
 
 struct AlertsArgs {
   std::string patterns_dir;

@@ -42,6 +42,9 @@ int main(int argc, char** argv) {
   auto* pexplain = patterns->add_subcommand("explain", "Show one class: meaning, signatures, rules, runbook");
   pexplain->add_option("class_or_code", patterns_args.target, "A failure class (executor_heap_oom) or code (SM-...)")->required();
   auto* pcheck = patterns->add_subcommand("check", "Check the catalog: syntax, examples, rules, runbooks, explains-graph");
+  auto* pscan = patterns->add_subcommand("scan", "Count the lines each signature matches in plain log files (one Hyperscan pass; like grep -c per pattern)");
+  pscan->add_option("files", patterns_args.files, "Log files (uncompressed text)")->required();
+  pscan->add_flag("--json", patterns_args.json, "Print JSON: bytes, lines matched per signature, seconds");
 
   sm::app::AlertsArgs alerts_args;
   auto* alerts = app.add_subcommand("alerts", "Write the alerting rules generated from the catalog (docs/alerts.md)");
@@ -66,6 +69,7 @@ int main(int argc, char** argv) {
     if (plist->parsed()) return sm::app::run_patterns_list(patterns_args);
     if (pexplain->parsed()) return sm::app::run_patterns_explain(patterns_args);
     if (pcheck->parsed()) return sm::app::run_patterns_check(patterns_args);
+    if (pscan->parsed()) return sm::app::run_patterns_scan(patterns_args);
   }
   if (alerts->parsed()) return sm::app::run_alerts(alerts_args);
   if (analyze_args.paths.empty()) {
