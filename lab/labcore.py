@@ -318,7 +318,9 @@ scrape_configs:
 # Written by lab/labcore.py: every alert goes to the lab's webhook recorder.
 route:
   receiver: lab-webhook
-  group_by: [alertname]
+  # One notification per alert and application, as runbooks/alerts/alertmanager.example.yml:
+  # a payload handed to `sparkmedic-collect --from-alert` names one application.
+  group_by: [alertname, failure_class, application_id, app_id, app_name, namespace]
   group_wait: 1s
   group_interval: 2s
   repeat_interval: 1h

@@ -28,7 +28,7 @@ def inputs():
             path = path.parent / fx["packed"]
         yield "generated", key, path
     for p in sorted((ROOT / "samples").rglob("*")):
-        if p.is_file() and p.name != "README.md":
+        if p.is_file() and p.name != "README.md" and not p.name.endswith(".drill.json"):
             yield "samples", str(p.relative_to(ROOT / "samples")), p
 
 
@@ -120,7 +120,8 @@ def main():
         ok = total = 0
         for d in sorted(pathlib.Path(a.drills).glob("*/drill.json")):
             info = json.load(open(d))
-            bundle = next(d.parent.glob("*.tar.zst"), None)
+            bundle = d.parent / "bundle.tar.zst"   # the drill's own (from-alert-*.tar.zst are others)
+            bundle = bundle if bundle.exists() else next(d.parent.glob("*.tar.zst"), None)
             if not bundle:
                 continue
             r = summarize(a.analyze, bundle)

@@ -123,8 +123,9 @@ def cmd_from_alert(name: str, alertname: str, collector: str, analyzer: str) -> 
         p = json.loads(line)["payload"]
         for a in p.get("alerts", []):
             labels = a.get("labels", {})
-            if labels.get("alertname") == alertname and a.get("status") == "firing" and \
-                    labels.get("drill", name) == name:
+            mine = labels.get("drill") == name or labels.get("application_id") == rec.get("app_id") or \
+                labels.get("app_name") == f"drill-{name}" or labels.get("application_name") == f"drill-{name}"
+            if labels.get("alertname") == alertname and a.get("status") == "firing" and mine:
                 payload = p
     if payload is None:
         return fail(f"Alertmanager never POSTed a firing {alertname} for drill {name} to the lab's webhook")
@@ -144,8 +145,8 @@ def cmd_from_alert(name: str, alertname: str, collector: str, analyzer: str) -> 
     manifest = json.loads(texts["manifest.json"])
     ids = (manifest.get("target") or {}).get("application_ids") or []
     problems = []
-    if rec.get("app_id") not in ids:
-        problems.append(f"bundle targets {ids}, not the drill's application {rec.get('app_id')}")
+    if ids != [rec.get("app_id")]:
+        problems.append(f"bundle targets {ids}, not (only) the drill's application {rec.get('app_id')}")
     status = {s["name"]: s["status"] for s in manifest["sources"]}
     if status.get("alert") != "collected":
         problems.append(f"source alert is {status.get('alert')}")
