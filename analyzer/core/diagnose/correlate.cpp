@@ -161,6 +161,8 @@ Result<Diagnosis> diagnose_app(sql::Db& db, const catalog::Catalog& catalog, int
     Finding f = std::move(*best);
     f.sources.assign(sources.begin(), sources.end());
     if (f.summary.empty()) f.summary = cls.title;
+    // One line is one piece of evidence, however many signatures or rules found it.
+    std::set<std::pair<std::string, std::string>> seen_evidence;
     for (const auto& rule : cls.rules) {
       if (rule.kind == RuleKind::finding) continue;
       auto rows = run_rule(db, cls, rule, app_key, &f.facts);
@@ -178,6 +180,7 @@ Result<Diagnosis> diagnose_app(sql::Db& db, const catalog::Catalog& catalog, int
             auto ts = static_cast<int64_t>(to_double(v));
             if (ts > 0) e.ts = ts;
           }
+          if (!e.location.empty() && !seen_evidence.emplace(e.location, e.text).second) continue;
           f.evidence.push_back(std::move(e));
         } else {
           Recommendation r;
