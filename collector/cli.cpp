@@ -307,10 +307,12 @@ int run_cli(int argc, char** argv) {
       o.namespace_name = sel->namespace_;
       o.from_alert_json = std::move(sel->alerts_json);
       o.from_alert_notes = std::move(sel->notes);
-      if (o.app_ids.empty() && !o.app_name)
-        o.from_alert_notes.push_back("no alert names an application (labels " +
-                                     std::string("application_id, app_id, spark_app_selector, label_spark_app_selector") +
+      if (o.app_ids.empty() && !o.app_name) {
+        std::string labels;
+        for (auto l : alert_app_id_labels()) labels += (labels.empty() ? "" : ", ") + std::string(l);
+        o.from_alert_notes.push_back("no alert names an application (labels " + labels +
                                      "): every application in the window is collected");
+      }
       for (const auto& n : o.from_alert_notes) std::cout << "from alert: " << n << "\n";
     }
   }

@@ -4,10 +4,8 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <set>
 
 #include "time_util.h"
@@ -57,13 +55,10 @@ std::string printable(std::string_view s) {
   return s.size() > 80 ? o + "..." : o;
 }
 
-// Alertmanager's zero time ("0001-01-01T00:00:00Z") means "not ended".
-std::optional<int64_t> alert_time(element a, const char* key, bool& present) {
+// nullopt when missing, unreadable, or Alertmanager's zero time ("0001-01-01T00:00:00Z", "not ended").
+std::optional<int64_t> alert_time(element a, const char* key) {
   std::string_view v;
-  present = false;
-  if (a[key].get_string().get(v)) return std::nullopt;
-  present = true;
-  if (v.rfind("0001-01-01", 0) == 0) return std::nullopt;
+  if (a[key].get_string().get(v) || v.rfind("0001-01-01", 0) == 0) return std::nullopt;
   return parse_time_arg(v);
 }
 
@@ -88,6 +83,7 @@ Result<AlertSelection> select_from_alerts(std::string_view text, const std::stri
     return Error::bad_input(display + ": not JSON (" + simdjson::error_message(err) + ")");
   simdjson::dom::array alerts;
   std::string shape;
+  bool single = false;  // one API alert object, not an array
   object obj;
   if (!root.get_array().get(alerts)) {
     shape = "an array of Alertmanager API alerts";
@@ -104,6 +100,7 @@ Result<AlertSelection> select_from_alerts(std::string_view text, const std::stri
       shape = "an Alertmanager webhook payload (version 4)";
     } else if (obj["labels"].is_object()) {
       shape = "one Alertmanager API alert";
+      single = true;
     } else {
       return Error::bad_input(display + ": neither an Alertmanager webhook payload (\"version\", \"alerts\") "
                                         "nor an alert (\"labels\", \"startsAt\")");
@@ -151,10 +148,9 @@ Result<AlertSelection> select_from_alerts(std::string_view text, const std::stri
         ns = std::string(v);
       }
     }
-    bool has_start = false, has_end = false;
-    auto start = alert_time(a, "startsAt", has_start);
-    auto end = alert_time(a, "endsAt", has_end);
-    if (!has_start || !start) return Error::bad_input(where + ": \"startsAt\" missing or not an RFC 3339 time");
+    auto start = alert_time(a, "startsAt");
+    auto end = alert_time(a, "endsAt");
+    if (!start) return Error::bad_input(where + ": \"startsAt\" missing or not an RFC 3339 time");
     first_start = first_start ? std::min(*first_start, *start) : *start;
     std::string_view status;
     bool firing = !a["status"].get_string().get(status) && status == "firing";
@@ -173,7 +169,7 @@ Result<AlertSelection> select_from_alerts(std::string_view text, const std::stri
     return ok_status();
   };
   size_t index = 0;
-  if (shape == "one Alertmanager API alert") {
+  if (single) {
     if (auto st = one(root, 0); !st.ok()) return st.error();
   } else {
     for (element a : alerts) {

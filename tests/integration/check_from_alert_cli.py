@@ -15,7 +15,8 @@ import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 REAL = ROOT / "tests" / "data" / "alerts" / "webhook-v4-executor_lost.json"
-DRIVER_LOG = ROOT / "tests" / "data" / "logs" / "drills" / "executor_lost" / "driver.log"
+# A real driver log (a lab drill run) to bundle beside the alert.
+DRIVER_LOG = ROOT / "tests" / "data" / "logs" / "drills" / "driver_heap_oom" / "driver.log"
 
 
 def main(collect: str, analyze: str) -> int:
@@ -24,7 +25,7 @@ def main(collect: str, analyze: str) -> int:
         d = pathlib.Path(d)
         # 1. the real payload, end to end
         out = d / "b.tar"
-        log = DRIVER_LOG if DRIVER_LOG.exists() else next((ROOT / "tests" / "data" / "logs").rglob("*.log"))
+        log = DRIVER_LOG
         r = subprocess.run([collect, "--from-alert", str(REAL), "--driver-log", str(log), "--format", "tar",
                             "--out", str(out)], capture_output=True, text=True, timeout=120)
         print(r.stdout, r.stderr)

@@ -9,9 +9,23 @@
 #include <sstream>
 #include <string>
 
+#include <catch2/catch.hpp>
+
+#include "catalog/catalog.h"
 #include "ingest/eventlog_loader.h"
 
 namespace sm::test {
+
+// The built-in catalog (embedded patterns/ and runbooks/), loaded once per test binary.
+inline const catalog::Catalog& builtin_catalog() {
+  static const catalog::Catalog c = [] {
+    std::vector<catalog::CatalogIssue> issues;
+    auto r = catalog::load_catalog("", issues);
+    REQUIRE(r.ok());
+    return std::move(r.value());
+  }();
+  return c;
+}
 
 inline std::string data_path(const std::string& rel) { return std::string(SM_TEST_DATA) + "/" + rel; }
 

@@ -15,16 +15,6 @@ using namespace sm;
 
 namespace {
 
-const catalog::Catalog& cat() {
-  static const catalog::Catalog c = [] {
-    std::vector<catalog::CatalogIssue> issues;
-    auto r = catalog::load_catalog("", issues);
-    REQUIRE(r.ok());
-    return std::move(*r);
-  }();
-  return c;
-}
-
 size_t count(const std::string& hay, const std::string& needle) {
   size_t n = 0;
   for (size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1)) ++n;
@@ -41,24 +31,24 @@ std::string replace(std::string s, const std::string& from, const std::string& t
 
 TEST_CASE("alerts: every [[alert]] of the catalog becomes one rule with the runbook of its class") {
   size_t prom = 0, loki = 0;
-  for (const auto& c : cat().classes)
+  for (const auto& c : test::builtin_catalog().classes)
     for (const auto& a : c.alerts) (a.source == catalog::AlertSource::loki ? loki : prom)++;
   CHECK(prom == 17);
   CHECK(loki == 6);
   alerts::GenOptions opt;
   opt.runbook_base_url = "https://runbooks.example.org/spark";
   std::string err;
-  const std::string rules = alerts::prometheus_rules(cat(), opt, err);
+  const std::string rules = alerts::prometheus_rules(test::builtin_catalog(), opt, err);
   REQUIRE(err.empty());
   CHECK(count(rules, "      - alert: ") == prom);
   CHECK(count(rules, "runbook_url: \"https://runbooks.example.org/spark/") == prom);
   CHECK(rules.find("runbook_url: \"https://runbooks.example.org/spark/executor_lost.md\"") != std::string::npos);
   CHECK(rules.find("failure_class: \"container_memory_exceeded\"") != std::string::npos);
-  const std::string lk = alerts::loki_rules(cat(), opt, err);
+  const std::string lk = alerts::loki_rules(test::builtin_catalog(), opt, err);
   REQUIRE(err.empty());
   CHECK(count(lk, "runbook_url: ") == loki);
   CHECK(lk.find("|~ `org\\.apache\\.spark\\.shuffle\\.FetchFailedException\\b`") != std::string::npos);
-  const std::string manifest = alerts::prometheus_rule_manifest(cat(), opt, err);
+  const std::string manifest = alerts::prometheus_rule_manifest(test::builtin_catalog(), opt, err);
   CHECK(manifest.find("kind: PrometheusRule") != std::string::npos);
   CHECK(count(manifest, "runbook_url: ") == prom);
 }
@@ -67,7 +57,7 @@ TEST_CASE("alerts: --max-for caps every for (lab rehearsals), shorter ones stay"
   alerts::GenOptions opt;
   opt.max_for_ms = 4000;
   std::string err;
-  const std::string rules = alerts::prometheus_rules(cat(), opt, err);
+  const std::string rules = alerts::prometheus_rules(test::builtin_catalog(), opt, err);
   CHECK(rules.find("\n        for: 15m") == std::string::npos);
   CHECK(rules.find("keep_firing_for: 15m") != std::string::npos);  // not a for: kept
   CHECK(rules.find("\n        for: 4s") != std::string::npos);

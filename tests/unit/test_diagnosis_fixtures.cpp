@@ -11,19 +11,9 @@ using namespace sm;
 
 namespace {
 
-const catalog::Catalog& cat() {
-  static const catalog::Catalog c = [] {
-    std::vector<catalog::CatalogIssue> issues;
-    auto r = catalog::load_catalog("", issues);
-    REQUIRE(r.ok());
-    return std::move(r.value());
-  }();
-  return c;
-}
-
 diagnose::Diagnosis diagnose_one(const std::string& path) {
   analyze::AnalyzeOptions opts;
-  auto r = analyze::analyze({path}, opts, cat());
+  auto r = analyze::analyze({path}, opts, test::builtin_catalog());
   REQUIRE(r.ok());
   INFO(path);
   REQUIRE(r->diagnoses.size() == 1);

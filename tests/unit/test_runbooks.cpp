@@ -199,20 +199,10 @@ std::vector<std::string> linked_classes(const std::string& text) {
   return out;
 }
 
-const catalog::Catalog& the_catalog() {
-  static const catalog::Catalog cat = [] {
-    std::vector<catalog::CatalogIssue> issues;
-    auto r = catalog::load_catalog("", issues);
-    REQUIRE(r.ok());
-    return std::move(r.value());
-  }();
-  return cat;
-}
-
 }  // namespace
 
 TEST_CASE("runbooks: every failure class has its page, titled with class and code, with the 3 a.m. box", "[runbooks]") {
-  const auto& cat = the_catalog();
+  const auto& cat = test::builtin_catalog();
   for (const auto& cls : catalog::known_classes()) {
     INFO("runbooks/" << cls << ".md");
     const catalog::Runbook* rb = cat.find_runbook(cls);
@@ -256,7 +246,7 @@ TEST_CASE("runbooks: every class page has exactly the six sections, in order", "
 }
 
 TEST_CASE("runbooks: the README indexes every class with its code, severity and page, and the scenarios", "[runbooks]") {
-  const auto& cat = the_catalog();
+  const auto& cat = test::builtin_catalog();
   std::string readme = test::read_file((kRunbooks / "README.md").string());
   REQUIRE(!readme.empty());
   for (const auto& cls : catalog::known_classes()) {
@@ -321,7 +311,7 @@ TEST_CASE("runbooks: every relative link resolves to a file, and to a heading wh
 }
 
 TEST_CASE("runbooks: class pages link the causes and symptoms of the explains-graph", "[runbooks]") {
-  const auto& cat = the_catalog();
+  const auto& cat = test::builtin_catalog();
   for (const auto& c : cat.classes) {
     std::string text = test::read_file((kRunbooks / (c.runbook + ".md")).string());
     auto linked = linked_classes(text);
