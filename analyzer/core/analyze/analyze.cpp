@@ -34,6 +34,10 @@ class Borrowed final : public io::ByteSource {
   Result<size_t> read(std::span<char> out) override { return inner_.read(out); }
   const std::string& name() const override { return inner_.name(); }
   uint64_t raw_bytes_consumed() const override { return inner_.raw_bytes_consumed(); }
+  std::optional<std::string_view> take_rest(size_t unread, uint64_t max_new) override {
+    return inner_.take_rest(unread, max_new);
+  }
+  void release(std::string_view done) override { inner_.release(done); }
 
  private:
   io::ByteSource& inner_;

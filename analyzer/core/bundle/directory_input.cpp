@@ -28,6 +28,10 @@ class FileEntrySource final : public BudgetedSource {
 
  protected:
   Result<size_t> raw_read(std::span<char> out) override { return file_->read(out); }
+  std::optional<std::string_view> raw_take_rest(size_t unread, uint64_t max_new) override {
+    return file_->take_rest(unread, max_new);
+  }
+  void raw_release(std::string_view done) override { file_->release(done); }
 
  private:
   io::ByteSourcePtr file_;

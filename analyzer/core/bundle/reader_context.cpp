@@ -173,6 +173,18 @@ Result<size_t> BudgetedSource::read(std::span<char> out) {
   return *r;
 }
 
+std::optional<std::string_view> BudgetedSource::take_rest(size_t unread, uint64_t max_new) {
+  if (sticky_ || eof_ || state_.draining) return std::nullopt;
+  const uint64_t allow = std::min(ctx_.allowance(state_), max_new);
+  auto rest = raw_take_rest(unread, allow);
+  if (!rest) return std::nullopt;
+  const uint64_t fresh = rest->size() - unread;
+  eof_ = true;
+  if (fresh != 0)
+    if (auto e = ctx_.account(state_, fresh, ratio_base(), display_)) sticky_ = std::move(*e);
+  return rest;
+}
+
 std::optional<Error> BudgetedSource::drain() {
   state_.draining = true;
   if (sticky_ && entry_limit_error_) sticky_.reset();  // draining is not bound by the entry cap

@@ -81,6 +81,9 @@ class BudgetedSource : public io::ByteSource {
       : ctx_(ctx), state_(state), display_(std::move(display)) {}
   Result<size_t> read(std::span<char> out) final;
   const std::string& name() const final { return display_; }
+  // Zero-copy when the raw source offers it and the rest fits the budget (counted at once).
+  std::optional<std::string_view> take_rest(size_t unread, uint64_t max_new = UINT64_MAX) final;
+  void release(std::string_view done) final { raw_release(done); }
   // Reads and discards what the visitor left, counting it against the total and ratio limits
   // (a skipped entry of a compressed archive still has to be decompressed to reach the next
   // one). Returns the error that ended it, if any.
@@ -88,6 +91,12 @@ class BudgetedSource : public io::ByteSource {
 
  protected:
   virtual Result<size_t> raw_read(std::span<char> out) = 0;
+  virtual std::optional<std::string_view> raw_take_rest(size_t unread, uint64_t max_new) {
+    (void)unread;
+    (void)max_new;
+    return std::nullopt;
+  }
+  virtual void raw_release(std::string_view done) { (void)done; }
   // Archive bytes consumed so far when the ratio applies (compressed archives), else nullopt.
   virtual std::optional<uint64_t> ratio_base() const { return std::nullopt; }
 

@@ -28,12 +28,19 @@ struct Record {
 };
 
 struct Chunk {
-  std::vector<char> buf;  // data then kPadding bytes
+  std::vector<char> buf;  // data then kPadding bytes (copied chunks)
+  const char* data = nullptr;  // buf.data(), or a place in the mapped input (then followed by
+                               // at least kPadding bytes of the input)
+  bool in_view = false;        // data is in the mapped input
   size_t size = 0;
   uint64_t first_offset = 0;
   std::vector<Record> records;
   std::vector<TaskStartEvent> starts;
   std::vector<TaskEndEvent> ends;
+  // The strings of parsed task events that the replay reads (executor id, host, ...), copied
+  // next to each other so that the replay thread does not fetch a cache line of every task
+  // line (the parser read them on another core). Never reallocated while a chunk is parsed.
+  std::vector<char> strings;
   std::atomic<int> state{0};  // 0 waiting, 1 claimed, 2 parsed
   // A chunk that stands for one skipped over-long line (size 0, no records).
   bool oversized = false;
@@ -45,10 +52,28 @@ enum : int { kWaiting = 0, kClaimed = 1, kParsed = 2 };
 
 // Splits a chunk into lines and pre-parses task lines. Chunks end at a line boundary except
 // the very last one, whose final line may lack a newline.
+// Copies v into the chunk's string area when it fits (else v keeps pointing into the line).
+inline void keep_string(std::vector<char>& area, size_t& used, std::string_view& v) {
+  if (v.size() > area.size() - used) return;
+  if (!v.empty()) std::memcpy(area.data() + used, v.data(), v.size());
+  v = std::string_view(area.data() + used, v.size());
+  used += v.size();
+}
+
+void keep_strings(std::vector<char>& area, size_t& used, TaskInfoView& t) {
+  keep_string(area, used, t.executor_id);
+  keep_string(area, used, t.host);
+  keep_string(area, used, t.locality);
+}
+
 void parse_chunk(Chunk& c, bool fast) {
   c.records.clear();
+  // Task lines are 300 bytes (start) to several KB (end) and keep under 60 bytes of strings.
+  const size_t area_size = std::clamp<size_t>(c.size / 4, 4096, size_t{8} << 20);
+  if (c.strings.size() < area_size) c.strings.resize(area_size);
+  size_t used = 0;
   size_t n_starts = 0, n_ends = 0;
-  const char* base = c.buf.data();
+  const char* base = c.data;
   size_t pos = 0;
   while (pos < c.size) {
     const char* nl = static_cast<const char*>(std::memchr(base + pos, '\n', c.size - pos));
@@ -64,10 +89,13 @@ void parse_chunk(Chunk& c, bool fast) {
     auto kind = fast ? FastTaskParser::parse(line, c.starts[n_starts], c.ends[n_ends]) : FastTaskParser::Kind::declined;
     switch (kind) {
       case FastTaskParser::Kind::task_start:
+        keep_strings(c.strings, used, c.starts[n_starts].info);
         r.kind = PipelineLine::Kind::task_start;
         r.event = static_cast<uint32_t>(n_starts++);
         break;
       case FastTaskParser::Kind::task_end:
+        keep_strings(c.strings, used, c.ends[n_ends].info);
+        keep_string(c.strings, used, c.ends[n_ends].task_type);
         r.kind = PipelineLine::Kind::task_end;
         r.event = static_cast<uint32_t>(n_ends++);
         break;
@@ -97,13 +125,22 @@ struct LinePipeline::Impl {
   std::vector<std::thread> threads;
   bool stopping = false;
 
+  // Zero-copy mode: the stream's bytes are already in memory (a mapped file). Chunks are then
+  // places in `view`; the last stretch, which has no padding after it, is copied through
+  // `tail` like any stream.
+  std::optional<std::string_view> view;
+  size_t view_pos = 0;
+  io::ByteSourcePtr tail;
+  io::ByteSource* reader = nullptr;  // where copied chunks come from: src, then tail
+
   // Producer state.
   std::vector<char> carry;  // the start of a line cut by the previous chunk
   uint64_t next_offset = 0;
   bool eof = false;
   std::optional<Error> error;
 
-  Impl(io::ByteSource& s, PipelineOptions o) : src(s), opts(o) {
+  Impl(io::ByteSource& s, PipelineOptions o) : src(s), opts(o), reader(&s) {
+    if (opts.zero_copy) view = src.take_rest(0);
     for (unsigned i = 0; i < opts.workers; ++i) threads.emplace_back([this] { worker(); });
   }
   ~Impl() {
@@ -113,6 +150,16 @@ struct LinePipeline::Impl {
     }
     cv.notify_all();
     for (auto& t : threads) t.join();
+  }
+
+  // Publishes a parsed chunk. The store happens under the mutex: a thread that checked the
+  // chunk's state under the mutex and is about to wait cannot miss the notification.
+  void mark_parsed(Chunk& c) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      c.state.store(kParsed);
+    }
+    cv.notify_all();
   }
 
   void worker() {
@@ -137,15 +184,13 @@ struct LinePipeline::Impl {
       }
       if (!todo) continue;
       parse_chunk(*todo, opts.fast_task_lines);
-      todo->state.store(kParsed);
-      cv.notify_all();
+      mark_parsed(*todo);
     }
   }
 
   // Reads the next chunk: whole lines only (the cut line is carried over). Returns null at the
   // end of the stream. An over-long line is skipped; the chunk then stands for it alone.
-  std::unique_ptr<Chunk> read_chunk() {
-    if (eof && carry.empty()) return nullptr;
+  std::unique_ptr<Chunk> new_chunk() {
     std::unique_ptr<Chunk> c;
     if (!free_chunks.empty()) {
       c = std::move(free_chunks.back());
@@ -154,9 +199,47 @@ struct LinePipeline::Impl {
       c = std::make_unique<Chunk>();
     }
     c->state.store(kWaiting);
+    c->in_view = false;
     c->oversized = false;
     c->oversized_bytes = 0;
     c->oversized_complete = true;
+    return c;
+  }
+
+  // The next chunk of the mapped input, in place: whole lines, about chunk_bytes, with at
+  // least kPadding bytes of input after them. Null when the rest must be copied: the input's
+  // last stretch (nothing readable after it) or a line over the line limit, which the copying
+  // reader skips without buffering.
+  std::unique_ptr<Chunk> view_chunk() {
+    const char* start = view->data() + view_pos;
+    const size_t remaining = view->size() - view_pos;
+    if (remaining < opts.chunk_bytes + kPadding) return nullptr;
+    const char* nl = static_cast<const char*>(memrchr(start, '\n', opts.chunk_bytes));
+    if (nl == nullptr) {
+      // One line longer than a chunk: a chunk of its own if it ends within the limits.
+      const size_t max_line = std::min<size_t>(opts.lines.max_line_bytes, UINT32_MAX - 1);
+      nl = static_cast<const char*>(std::memchr(start, '\n', std::min(remaining - kPadding, max_line + 1)));
+      if (nl == nullptr) return nullptr;
+    }
+    auto c = new_chunk();
+    c->data = start;
+    c->in_view = true;
+    c->size = static_cast<size_t>(nl - start) + 1;
+    c->first_offset = next_offset;
+    view_pos += c->size;
+    next_offset += c->size;
+    return c;
+  }
+
+  std::unique_ptr<Chunk> read_chunk() {
+    if (view && !tail) {
+      if (view_pos == view->size()) return nullptr;
+      if (auto c = view_chunk()) return c;
+      tail = io::memory_source(src.name(), view->substr(view_pos));
+      reader = tail.get();
+    }
+    if (eof && carry.empty()) return nullptr;
+    std::unique_ptr<Chunk> c = new_chunk();
     size_t want = std::max(opts.chunk_bytes, carry.size() + opts.chunk_bytes / 2);
     if (c->buf.size() < want + kPadding) c->buf.resize(want + kPadding);
     if (!carry.empty()) std::memcpy(c->buf.data(), carry.data(), carry.size());
@@ -166,7 +249,7 @@ struct LinePipeline::Impl {
     for (;;) {
       // Fill the buffer.
       while (!eof && size < c->buf.size() - kPadding) {
-        auto r = src.read(std::span<char>(c->buf.data() + size, c->buf.size() - kPadding - size));
+        auto r = reader->read(std::span<char>(c->buf.data() + size, c->buf.size() - kPadding - size));
         if (!r.ok()) {
           error = r.take_error();
           eof = true;
@@ -185,6 +268,7 @@ struct LinePipeline::Impl {
         size_t keep = last_nl && !eof ? static_cast<size_t>(last_nl - data) + 1 : size;
         if (last_nl && !eof) carry.assign(data + keep, data + size);
         c->size = keep;
+        c->data = c->buf.data();
         std::memset(c->buf.data() + keep, 0, kPadding);
         break;
       }
@@ -208,7 +292,7 @@ struct LinePipeline::Impl {
     uint64_t skipped = size;
     carry.clear();
     while (!eof) {
-      auto r = src.read(std::span<char>(c.buf.data(), c.buf.size() - kPadding));
+      auto r = reader->read(std::span<char>(c.buf.data(), c.buf.size() - kPadding));
       if (!r.ok()) {
         error = r.take_error();
         eof = true;
@@ -229,6 +313,7 @@ struct LinePipeline::Impl {
       c.oversized_complete = false;
     }
     c.size = 0;
+    c.data = c.buf.data();
     c.records.clear();
     c.oversized = true;
     c.oversized_bytes = skipped;
@@ -258,11 +343,22 @@ Status LinePipeline::run(const std::function<bool(const PipelineLine&)>& visit) 
     }
     if (m.inflight.empty()) break;
     Chunk& head = *m.inflight.front();
-    int expected = kWaiting;
-    if (head.state.compare_exchange_strong(expected, kClaimed)) {
-      parse_chunk(head, m.opts.fast_task_lines);  // nobody took it yet: do it here rather than wait
-      head.state.store(kParsed);
-    } else {
+    // Until the head chunk is parsed, parse what nobody has taken yet (the head first) rather
+    // than wait: with nothing to read (a fast source) this thread is a parser like the others.
+    while (head.state.load() != kParsed) {
+      Chunk* todo = nullptr;
+      for (auto& c : m.inflight) {
+        int expected = kWaiting;
+        if (c->state.compare_exchange_strong(expected, kClaimed)) {
+          todo = c.get();
+          break;
+        }
+      }
+      if (todo != nullptr) {
+        parse_chunk(*todo, m.opts.fast_task_lines);
+        m.mark_parsed(*todo);
+        continue;
+      }
       std::unique_lock<std::mutex> lock(m.mu);
       m.cv.wait(lock, [&] { return head.state.load() == kParsed; });
     }
@@ -282,12 +378,13 @@ Status LinePipeline::run(const std::function<bool(const PipelineLine&)>& visit) 
       line.number = line_no++;
       line.offset = head.first_offset + r.begin;
       line.complete = r.complete;
-      line.text = std::string_view(head.buf.data() + r.begin, r.length);
+      line.text = std::string_view(head.data + r.begin, r.length);
       if (r.kind == PipelineLine::Kind::task_start) line.start = &head.starts[r.event];
       if (r.kind == PipelineLine::Kind::task_end) line.end = &head.ends[r.event];
       if (!visit(line)) return ok_status();
     }
     consumed_ = head.oversized ? head.first_offset + head.oversized_bytes + 1 : head.first_offset + head.size;
+    if (head.in_view) m.src.release(std::string_view(head.data, head.size));
     std::unique_ptr<Chunk> done;
     {
       std::lock_guard<std::mutex> lock(m.mu);

@@ -31,6 +31,8 @@ struct PipelineOptions {
   unsigned workers = 0;  // 0: parse on the calling thread only
   bool fast_task_lines = true;  // false: every line goes to the general parser (for tests)
   size_t chunk_bytes = size_t{4} << 20;
+  // Parse a memory-backed input (a mapped file) in place instead of copying it into chunks.
+  bool zero_copy = true;
 };
 
 // Worker count that suits this machine (hardware threads minus the caller, at least 0).

@@ -48,6 +48,7 @@ Result<PartStats> read_part(const FileRef& part, const EventLogInput& input, Eve
   PipelineOptions popts;
   popts.lines = opts.lines;
   popts.fast_task_lines = opts.fast_task_lines;
+  popts.zero_copy = opts.zero_copy;
   popts.workers = opts.parse_workers < 0 ? default_pipeline_workers() : static_cast<unsigned>(opts.parse_workers);
   LinePipeline lines(src, popts);
   const uint64_t decoded_before = decoded_total;

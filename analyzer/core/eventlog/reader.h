@@ -26,6 +26,9 @@ struct ReadOptions {
   // The hand-written task-line scanner (on by default); off sends every line through simdjson,
   // which tests use to check that both give the same answers.
   bool fast_task_lines = true;
+  // Parse a large plain file in place (mapped) instead of copying it through read() (on by
+  // default); tests turn it off to check that both give the same answers.
+  bool zero_copy = true;
 };
 
 // Reads the log. Fails only when nothing usable was found: the parts cannot be opened, or the

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -30,12 +31,32 @@ class ByteSource {
   // Bytes consumed from the underlying storage so far (compressed bytes for decoders);
   // used for progress and for decompression-ratio limits.
   virtual uint64_t raw_bytes_consumed() const = 0;
+
+  // Zero-copy reading, for sources whose bytes are already in memory (a large regular file is
+  // mapped; a memory source): returns the bytes not read yet, preceded by the last `unread`
+  // bytes that read() returned (bytes a wrapper peeked at and has not handed out), and marks
+  // everything read. nullopt when the source cannot do that, or when more than `max_new`
+  // bytes are left (a size limit applies: read() reports it); nothing has changed in that
+  // case. The view stays valid while the source lives; the bytes after its end are NOT
+  // readable (a caller that needs padding copies the tail).
+  virtual std::optional<std::string_view> take_rest(size_t unread, uint64_t max_new = UINT64_MAX) {
+    (void)unread;
+    (void)max_new;
+    return std::nullopt;
+  }
+  // The caller is done with these bytes of a take_rest() view, and with all before them (calls
+  // come in order): a mapped file lets their pages go (they stay readable, from the page
+  // cache), so resident memory stays bounded.
+  virtual void release(std::string_view done) { (void)done; }
 };
 
 using ByteSourcePtr = std::unique_ptr<ByteSource>;
 
-// Opens a regular file for streaming reads. Refuses directories and special files.
+// Opens a regular file for streaming reads. Refuses directories and special files. A file of
+// at least kMapThreshold bytes offers take_rest() by mapping it (read-only): the event-log
+// engine then parses it in place instead of copying it through read().
 Result<ByteSourcePtr> open_file(const std::string& path);
+inline constexpr uint64_t kMapThreshold = uint64_t{16} << 20;
 
 // Standard input, named "-" (or `display_name`).
 ByteSourcePtr open_stdin(std::string display_name = "<stdin>");
@@ -55,6 +76,8 @@ class PeekableSource final : public ByteSource {
   Result<size_t> read(std::span<char> out) override;
   const std::string& name() const override { return inner_->name(); }
   uint64_t raw_bytes_consumed() const override { return inner_->raw_bytes_consumed(); }
+  std::optional<std::string_view> take_rest(size_t unread, uint64_t max_new = UINT64_MAX) override;
+  void release(std::string_view done) override { inner_->release(done); }
 
  private:
   ByteSourcePtr inner_;
