@@ -24,6 +24,8 @@ uint32_t QuantileSketch::capacity_for_level(size_t level) const {
 }
 
 void QuantileSketch::add(int64_t value) {
+  if (count_ == 0 || value < min_) min_ = value;
+  if (count_ == 0 || value > max_) max_ = value;
   ++count_;
   levels_[0].push_back(value);
   // A single level holds every value exactly up to exact_capacity_; after the first
@@ -49,6 +51,23 @@ void QuantileSketch::compact(size_t level) {
   if (up.size() > capacity_for_level(level + 1)) compact(level + 1);
 }
 
+// Puts the order statistic of each position want[a..b) (ascending, all within [lo, hi)) in
+// place: select the middle one, then each side within its own part. About 2-3 passes over the
+// values for the five taskSummary quantiles, where one nth_element per rank made five.
+static void select_positions(std::vector<int64_t>& v, size_t lo, size_t hi, const std::vector<size_t>& want, size_t a,
+                             size_t b) {
+  while (a < b) {
+    const size_t mid = a + (b - a) / 2;
+    const size_t k = want[mid];
+    auto base = v.begin();
+    std::nth_element(base + static_cast<std::ptrdiff_t>(lo), base + static_cast<std::ptrdiff_t>(k),
+                     base + static_cast<std::ptrdiff_t>(hi));
+    select_positions(v, lo, k, want, a, mid);
+    lo = k + 1;
+    a = mid + 1;
+  }
+}
+
 uint64_t QuantileSketch::hs_rank(double q, uint64_t n) {
   if (n == 0) return 0;
   // Scala: math.min((q * count).toLong, count - 1); toLong truncates toward zero.
@@ -58,20 +77,20 @@ uint64_t QuantileSketch::hs_rank(double q, uint64_t n) {
 }
 
 std::vector<double> QuantileSketch::at_ranks(const std::vector<uint64_t>& ranks) const {
+  if (count_ > 0 && min_ == max_) return std::vector<double>(ranks.size(), static_cast<double>(min_));
   if (levels_.size() == 1) {
     // Exact: each rank is an element of the sorted values (the History Server's answer).
-    std::vector<int64_t> sorted = levels_[0];
-    std::vector<double> out;
-    out.reserve(ranks.size());
-    for (uint64_t rank : ranks) {
-      if (sorted.empty()) {
-        out.push_back(0.0);
-        continue;
-      }
-      auto idx = static_cast<std::ptrdiff_t>(std::min<uint64_t>(rank, sorted.size() - 1));
-      std::nth_element(sorted.begin(), sorted.begin() + idx, sorted.end());
-      out.push_back(static_cast<double>(sorted[static_cast<size_t>(idx)]));
-    }
+    std::vector<double> out(ranks.size(), 0.0);
+    if (levels_[0].empty()) return out;
+    std::vector<int64_t> values = levels_[0];
+    std::vector<size_t> want;  // distinct positions, ascending
+    want.reserve(ranks.size());
+    for (uint64_t rank : ranks) want.push_back(static_cast<size_t>(std::min<uint64_t>(rank, values.size() - 1)));
+    std::sort(want.begin(), want.end());
+    want.erase(std::unique(want.begin(), want.end()), want.end());
+    select_positions(values, 0, values.size(), want, 0, want.size());
+    for (size_t i = 0; i < ranks.size(); ++i)
+      out[i] = static_cast<double>(values[static_cast<size_t>(std::min<uint64_t>(ranks[i], values.size() - 1))]);
     return out;
   }
   std::vector<std::pair<int64_t, uint64_t>> weighted;  // value, weight

@@ -38,6 +38,9 @@ class QuantileSketch {
   uint32_t exact_capacity_;
   uint64_t count_ = 0;
   uint64_t compactions_ = 0;
+  // Smallest and largest value added: when they are equal (a metric that is 0 for every task,
+  // as spill or input bytes often are) every quantile is that value without a selection.
+  int64_t min_ = 0, max_ = 0;
   std::vector<std::vector<int64_t>> levels_;  // level h items weigh 2^h
 };
 
