@@ -54,7 +54,10 @@ using ByteSourcePtr = std::unique_ptr<ByteSource>;
 
 // Opens a regular file for streaming reads. Refuses directories and special files. A file of
 // at least kMapThreshold bytes offers take_rest() by mapping it (read-only): the event-log
-// engine then parses it in place instead of copying it through read().
+// engine then parses it in place instead of copying it through read(). The mapping covers the
+// size at that moment: bytes appended later (an .inprogress log) are not seen, as with a read
+// that reached the end. Like every mmap reader (ripgrep's too), it assumes nobody truncates the
+// file meanwhile; Spark only appends to event logs and replaces them by new files.
 Result<ByteSourcePtr> open_file(const std::string& path);
 inline constexpr uint64_t kMapThreshold = uint64_t{16} << 20;
 
