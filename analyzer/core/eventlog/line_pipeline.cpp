@@ -50,8 +50,6 @@ struct Chunk {
 
 enum : int { kWaiting = 0, kClaimed = 1, kParsed = 2 };
 
-// Splits a chunk into lines and pre-parses task lines. Chunks end at a line boundary except
-// the very last one, whose final line may lack a newline.
 // Copies v into the chunk's string area when it fits (else v keeps pointing into the line).
 inline void keep_string(std::vector<char>& area, size_t& used, std::string_view& v) {
   if (v.size() > area.size() - used) return;
@@ -66,6 +64,8 @@ void keep_strings(std::vector<char>& area, size_t& used, TaskInfoView& t) {
   keep_string(area, used, t.locality);
 }
 
+// Splits a chunk into lines and pre-parses task lines. Chunks end at a line boundary except
+// the very last one, whose final line may lack a newline.
 void parse_chunk(Chunk& c, bool fast) {
   c.records.clear();
   // Task lines are 300 bytes (start) to several KB (end) and keep under 60 bytes of strings.
@@ -188,8 +188,7 @@ struct LinePipeline::Impl {
     }
   }
 
-  // Reads the next chunk: whole lines only (the cut line is carried over). Returns null at the
-  // end of the stream. An over-long line is skipped; the chunk then stands for it alone.
+  // A chunk from the free list (or a new one), reset to waiting.
   std::unique_ptr<Chunk> new_chunk() {
     std::unique_ptr<Chunk> c;
     if (!free_chunks.empty()) {
@@ -231,6 +230,8 @@ struct LinePipeline::Impl {
     return c;
   }
 
+  // Reads the next chunk: whole lines only (the cut line is carried over). Returns null at the
+  // end of the stream. An over-long line is skipped; the chunk then stands for it alone.
   std::unique_ptr<Chunk> read_chunk() {
     if (view && !tail) {
       if (view_pos == view->size()) return nullptr;

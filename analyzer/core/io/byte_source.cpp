@@ -191,9 +191,11 @@ Result<size_t> PeekableSource::read(std::span<char> out) {
 }
 
 std::optional<std::string_view> PeekableSource::take_rest(size_t unread, uint64_t max_new) {
-  // The peeked bytes not handed out yet are the last ones read from inner_.
+  // The peeked bytes not handed out yet are the last ones read from inner_; they count as
+  // bytes left for this source, not for inner_.
   const size_t held = head_.size() - head_pos_;
-  auto rest = inner_->take_rest(unread + held, max_new);
+  if (held > max_new) return std::nullopt;
+  auto rest = inner_->take_rest(unread + held, max_new - held);
   if (!rest) return std::nullopt;
   head_.clear();
   head_.shrink_to_fit();
