@@ -108,3 +108,46 @@ TEST_CASE("fast scanner handles escapes, brackets in strings and 64-byte block e
   CHECK(eventlog::FastTaskParser::parse(std::string_view(broken.data(), broken.size() - 64), s, e) ==
         eventlog::FastTaskParser::Kind::declined);
 }
+
+TEST_CASE("every container skipper the build has finds the same ends on real and tricky lines", "[eventlog][fast]") {
+  // The parser uses AVX2 where the CPU has it, so the portable skipper would go untested on
+  // such machines: both run here on the same real TaskEnd line (Spark 3.1
+  // app-20200706201101-0003) and on its tricky rewrites.
+  std::string log = test::read_file(test::data_path(
+      "eventlogs/corpus/apache__spark/core/src/test/resources/spark-events/app-20200706201101-0003"));
+  size_t at = log.find("{\"Event\":\"SparkListenerTaskEnd\"");
+  REQUIRE(at != std::string::npos);
+  const std::string line = log.substr(at, log.find('\n', at) - at);
+  const std::string name = "\"Name\":\"number of output rows\"";
+  std::vector<eventlog::detail::SkipContainerFn> skippers = {eventlog::detail::skip_container_portable};
+  if (auto avx2 = eventlog::detail::skip_container_avx2_if_supported()) skippers.push_back(avx2);
+  INFO(skippers.size() << " skipper(s)");
+  std::vector<std::string> variants = {line};
+  for (const auto& t : {std::string(R"("Name":"a \"quoted\" ]} name [{")"), std::string(R"("Name":"ends with backslash \\")"),
+                        "\"Name\":\"" + std::string(101, '\\') + "\"]\"", std::string(R"("Name":"never closed)")})
+    for (size_t pad = 0; pad < 64; pad += 9) {
+      std::string v = line;
+      v.replace(v.find(name), name.size(), std::string(pad, ' ') + t);
+      variants.push_back(v);
+    }
+  for (const auto& v : variants) {
+    std::string padded = v + std::string(64, '\0');  // the padding contract
+    const char* begin = padded.data();
+    const char* end = begin + v.size();
+    const size_t acc = v.find("\"Accumulables\":[") + std::string("\"Accumulables\":").size();
+    const bool balanced = v.find("never closed") == std::string::npos;
+    INFO("variant of " << v.size() << " bytes, balanced " << balanced);
+    for (auto skip : skippers) {
+      // Every skipper gives the portable one's answers, whatever the line.
+      CHECK(skip(begin, end) == skippers[0](begin, end));
+      CHECK(skip(begin + acc, end) == skippers[0](begin + acc, end));
+      if (!balanced) continue;
+      // The whole event ends at the line's last byte; the accumulables array right before the
+      // "},"Task Executor Metrics" that follows it in the real line.
+      CHECK(skip(begin, end) == end);
+      const char* after = skip(begin + acc, end);
+      REQUIRE(after != nullptr);
+      CHECK(std::string_view(after, 24) == "},\"Task Executor Metrics");
+    }
+  }
+}

@@ -147,7 +147,13 @@ inline BlockMasks block_masks_portable(const char* blk) {
   }                                                                                          \
   return nullptr;
 
+}  // namespace
+
+namespace detail {
 const char* skip_container_portable(const char* p, const char* end) { SM_SKIP_CONTAINER_BODY(block_masks_portable) }
+}  // namespace detail
+
+namespace {
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define SM_HAVE_AVX2_SKIP 1
@@ -179,19 +185,26 @@ __attribute__((target("avx2"))) const char* skip_container_avx2(const char* p, c
 #endif
 #undef SM_SKIP_CONTAINER_BODY
 
-using SkipFn = const char* (*)(const char*, const char*);
+}  // namespace
 
-SkipFn choose_skip_container() {
+namespace detail {
+SkipContainerFn skip_container_avx2_if_supported() {
 #ifdef SM_HAVE_AVX2_SKIP
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx2")) return skip_container_avx2;
 #endif
-  return skip_container_portable;
+  return nullptr;
 }
+}  // namespace detail
+
+namespace {
 
 // Skips the array or object whose opening bracket is at p (the line ends at end).
 const char* skip_container_impl(const char* p, const char* end) {
-  static const SkipFn fn = choose_skip_container();
+  static const detail::SkipContainerFn fn = [] {
+    auto avx2 = detail::skip_container_avx2_if_supported();
+    return avx2 != nullptr ? avx2 : detail::skip_container_portable;
+  }();
   return fn(p, end);
 }
 

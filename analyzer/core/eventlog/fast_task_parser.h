@@ -36,4 +36,14 @@ class FastTaskParser {
   TaskEndEvent end_;
 };
 
+namespace detail {
+// The container skipper's implementations, for tests that check every one the build has (the
+// parser uses the best one the CPU runs). Each returns the byte after the closing bracket of
+// the array or object opening at p, or null; 64 bytes after end must be readable.
+const char* skip_container_portable(const char* p, const char* end);
+// The AVX2 one, or null when this build or CPU has none.
+using SkipContainerFn = const char* (*)(const char*, const char*);
+SkipContainerFn skip_container_avx2_if_supported();
+}  // namespace detail
+
 }  // namespace sm::eventlog
